@@ -1,0 +1,76 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Limber",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "limberd", targets: ["limberd"]),
+        .executable(name: "limber", targets: ["limber"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CALSA",
+            pkgConfig: "alsa",
+            providers: [.apt(["libasound2-dev"])]
+        ),
+        .target(
+            name: "LimberCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "LimberAudio",
+            dependencies: [
+                "CALSA",
+                "LimberCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "LimberDaemon",
+            dependencies: [
+                "LimberCore",
+                "LimberAudio",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "limberd",
+            dependencies: [
+                "LimberDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "limber",
+            dependencies: [
+                "LimberCore",
+                "LimberAudio",
+                "LimberDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
+        .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore"]),
+        .testTarget(
+            name: "LimberDaemonTests",
+            dependencies: [
+                "LimberDaemon", "LimberCore", "LimberAudio",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["LimberCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+print("limber: not built yet")

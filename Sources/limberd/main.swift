@@ -1,0 +1,1 @@
+print("limberd: not built yet")

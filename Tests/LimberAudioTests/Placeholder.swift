@@ -1,0 +1,2 @@
+import Testing
+@Test func placeholderLimberAudioTests() { #expect(Bool(true)) }
