@@ -1,0 +1,63 @@
+/// One line of a `watch` stream: a state change or a cue.
+///
+/// `mono` is seconds on the daemon's monotonic clock (since the daemon started);
+/// `due` is when the event was scheduled on the same clock, so `mono - due` is the
+/// lateness. `wall` is the wall-clock time in ISO 8601 with milliseconds.
+public struct ControlEvent: Sendable, Hashable, Codable {
+    /// Names of events (docs/protocol.md describes each).
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case sessionStarted = "session-started"
+        case step
+        case cue
+        case paused
+        case resumed
+        case sessionFinished = "session-finished"
+        case sessionStopped = "session-stopped"
+        case breakDue = "break-due"
+        case breakStarted = "break-started"
+        case breakSnoozed = "break-snoozed"
+        case breakSkipped = "break-skipped"
+        case breakMissed = "break-missed"
+        case reloaded
+        case audio
+    }
+
+    public var event: Kind
+    public var mono: Double
+    public var due: Double?
+    public var wall: String
+    public var session: String?
+    /// The session's name (session-started).
+    public var name: String?
+    /// Segment index, for step and cue events.
+    public var step: Int?
+    /// Number of segments (session-started).
+    public var steps: Int?
+    public var text: String?
+    public var cue: Cue?
+    /// Position in the session timeline, milliseconds.
+    public var offsetMs: Int64?
+    public var durationMs: Int64?
+    /// Why a session stopped (`user`, `replaced`, `shutdown`), or other detail.
+    public var reason: String?
+
+    public init(
+        event: Kind, mono: Double, due: Double? = nil, wall: String, session: String? = nil,
+        name: String? = nil, step: Int? = nil, steps: Int? = nil, text: String? = nil, cue: Cue? = nil, offsetMs: Int64? = nil,
+        durationMs: Int64? = nil, reason: String? = nil
+    ) {
+        self.event = event
+        self.mono = mono
+        self.due = due
+        self.wall = wall
+        self.session = session
+        self.name = name
+        self.step = step
+        self.steps = steps
+        self.text = text
+        self.cue = cue
+        self.offsetMs = offsetMs
+        self.durationMs = durationMs
+        self.reason = reason
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import LimberCore
+import Logging
+
+/// Carries out control requests: the one place that knows what each command does.
+public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
+    public let runner: SessionRunner<C>
+    public let sessions: any SessionSource
+    public let output: any CueOutput
+    public let events: EventHub
+    /// Re-reads configuration and sessions; throws the config's errors.
+    public let reload: @Sendable () async throws(ControlError) -> ReloadResult
+    /// The break scheduler's next break, when one is scheduled.
+    public let nextBreak: @Sendable () async -> NextBreak?
+
+    public init(
+        runner: SessionRunner<C>, sessions: any SessionSource, output: any CueOutput, events: EventHub,
+        reload: @escaping @Sendable () async throws(ControlError) -> ReloadResult,
+        nextBreak: @escaping @Sendable () async -> NextBreak? = { nil }
+    ) {
+        self.runner = runner
+        self.sessions = sessions
+        self.output = output
+        self.events = events
+        self.reload = reload
+        self.nextBreak = nextBreak
+    }
+
+    /// Every command name, for `unknown-command` messages and docs.
+    public static var names: [String] {
+        ["hello", "status", "sessions", "show", "start", "pause", "resume", "next", "prev", "stop", "watch", "reload", "sound-test"]
+    }
+
+    /// Runs one request and returns the reply line (newline included).
+    public func reply(to request: ControlRequest) async -> Data {
+        do {
+            return try await perform(request)
+        } catch {
+            return ControlCodec.line(ControlReply<Empty>(id: request.id, error: error))
+        }
+    }
+
+    /// The current status, as `status` and the first line of `watch` report it.
+    public func status() async -> StatusResult {
+        let (state, progress) = await runner.progress()
+        return StatusResult(state: state, session: progress, audio: output.report, nextBreak: await nextBreak())
+    }
+
+    private func perform(_ request: ControlRequest) async throws(ControlError) -> Data {
+        let id = request.id
+        switch request.cmd {
+        case "hello":
+            return ControlCodec.line(
+                ControlReply(
+                    id: id,
+                    result: HelloResult(protocolVersion: controlProtocolVersion, version: limberVersion, pid: getpid())))
+        case "status":
+            return ControlCodec.line(ControlReply(id: id, result: await status()))
+        case "sessions":
+            return ControlCodec.line(ControlReply(id: id, result: await sessions.list()))
+        case "show":
+            return ControlCodec.line(ControlReply(id: id, result: try await timeline(for: request)))
+        case "start":
+            let timeline = try await timeline(for: request)
+            try await runner.start(timeline, replace: try request.bool("replace"))
+            return ControlCodec.line(ControlReply(id: id, result: await status()))
+        case "pause":
+            try await runner.pause()
+            return ControlCodec.line(ControlReply(id: id, result: await status()))
+        case "resume":
+            try await runner.resume()
+            return ControlCodec.line(ControlReply(id: id, result: await status()))
+        case "next":
+            try await runner.next()
+            return ControlCodec.line(ControlReply(id: id, result: await status()))
+        case "prev":
+            try await runner.previous()
+            return ControlCodec.line(ControlReply(id: id, result: await status()))
+        case "stop":
+            try await runner.stop()
+            return ControlCodec.line(ControlReply(id: id, result: await status()))
+        case "reload":
+            return ControlCodec.line(ControlReply(id: id, result: try await reload()))
+        case "sound-test":
+            let names = try request.strings("cues") ?? Cue.allCases.map(\.rawValue)
+            var cues: [Cue] = []
+            for name in names {
+                guard let cue = Cue(rawValue: name) else {
+                    throw ControlError(
+                        .unknownCue,
+                        "unknown cue '\(name)'; the cues are: \(Cue.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                cues.append(cue)
+            }
+            for cue in cues { output.play(cue) }
+            return ControlCodec.line(ControlReply(id: id, result: output.report))
+        case "watch":
+            throw ControlError(.internalError, "watch is handled by the connection")
+        default:
+            throw ControlError(
+                .unknownCommand,
+                "unknown command '\(request.cmd)'; the commands are: \(Self.names.joined(separator: ", "))")
+        }
+    }
+
+    private func timeline(for request: ControlRequest) async throws(ControlError) -> Timeline {
+        if let script = try request.string("script") {
+            let path = try request.string("path") ?? "<script>"
+            return try await sessions.timeline(script: script, path: path)
+        }
+        guard let sessionID = try request.string("id") else {
+            throw ControlError(.badArgs, "\(request.cmd) needs \"id\" (a session id) or \"script\" (the script's text)")
+        }
+        return try await sessions.timeline(id: sessionID)
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import LimberCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the control server listens.
+public enum ControlEndpoint: Sendable {
+    /// Bind a new socket at this path (and remove it on exit).
+    case path(String)
+    /// Adopt a listening socket passed by systemd; never unlinked by us.
+    case inherited(fd: Int32, path: String?)
+}
+
+/// Limits that protect the daemon from misbehaving clients.
+public struct ControlLimits: Sendable {
+    public var maxLineBytes = 64 * 1024
+    public var maxClients = 64
+    /// A connection that is not watching is closed after this long without a request.
+    public var idleTimeout: TimeAmount = .seconds(30)
+
+    public init() {}
+}
+
+/// The Unix-socket server speaking newline-delimited JSON (docs/protocol.md).
+public final class ControlServer<C: Clock>: Service where C.Duration == Duration {
+    private typealias Connection = NIOAsyncChannel<ControlFrame, ByteBuffer>
+
+    private let endpoint: ControlEndpoint
+    private let commands: ControlCommands<C>
+    private let limits: ControlLimits
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let clients = Atomic<Int>(0)
+    private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let onListening: @Sendable () -> Void
+
+    /// - Parameter onListening: called once the socket accepts connections.
+    public init(
+        endpoint: ControlEndpoint, commands: ControlCommands<C>, limits: ControlLimits = ControlLimits(),
+        group: MultiThreadedEventLoopGroup = .singleton, logger: Logger,
+        onListening: @escaping @Sendable () -> Void = {}
+    ) {
+        self.endpoint = endpoint
+        self.commands = commands
+        self.limits = limits
+        self.group = group
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let server = try await bind()
+        onListening()
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { tasks in
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        tasks.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+            self.commands.events.finishAll()
+            for channel in self.open.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+        }
+        if case .path(let path) = endpoint {
+            unlink(path)
+        }
+        logger.info("control server stopped")
+    }
+
+    // MARK: Binding
+
+    private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
+        let limits = self.limits
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 128)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: limits.maxLineBytes)))
+                try pipeline.addHandler(IdleStateHandler(readTimeout: limits.idleTimeout), name: "idle-state")
+                try pipeline.addHandler(IdleCloser(), name: "idle-closer")
+                return try Connection(wrappingChannelSynchronously: channel)
+            }
+        }
+        switch endpoint {
+        case .path(let path):
+            let server = try await bootstrap.bind(
+                unixDomainSocketPath: path, cleanupExistingSocketFile: false, childChannelInitializer: initializer)
+            chmod(path, 0o600)
+            logger.info("listening", metadata: ["socket": "\(path)"])
+            return server
+        case .inherited(let fd, let path):
+            let server = try await bootstrap.bind(fd, childChannelInitializer: initializer)
+            logger.info("listening on the socket systemd passed", metadata: ["socket": "\(path ?? "fd \(fd)")"])
+            return server
+        }
+    }
+
+    // MARK: Connections
+
+    private func serve(_ connection: Connection) async {
+        let channel = connection.channel
+        let key = ObjectIdentifier(channel)
+        let count = clients.wrappingAdd(1, ordering: .relaxed).newValue
+        open.withLock { $0[key] = channel }
+        defer {
+            clients.wrappingSubtract(1, ordering: .relaxed)
+            _ = open.withLock { $0.removeValue(forKey: key) }
+        }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                if count > limits.maxClients {
+                    logger.warning("refusing a client: too many connections", metadata: ["limit": "\(limits.maxClients)"])
+                    try await send(
+                        ControlError(.tooManyClients, "limberd already serves \(limits.maxClients) clients; close some and try again"),
+                        id: nil, to: outbound)
+                    return
+                }
+                if let refusal = await peerRefusal(channel) {
+                    try await send(refusal, id: nil, to: outbound)
+                    return
+                }
+                for try await frame in inbound {
+                    switch frame {
+                    case .tooLong:
+                        logger.warning("closing a client that sent a line over the limit", metadata: ["limit": "\(limits.maxLineBytes)"])
+                        try await send(
+                            ControlError(.lineTooLong, "request line over \(limits.maxLineBytes) bytes; the connection is closed"),
+                            id: nil, to: outbound)
+                        return
+                    case .line(let line):
+                        guard line.readableBytes > 0 else { continue }
+                        switch ControlCodec.parseRequest(Data(line.readableBytesView)) {
+                        case .failure(let rejected):
+                            try await send(rejected.error, id: rejected.id, to: outbound)
+                        case .success(let request) where request.cmd == "watch":
+                            try await watch(request, channel: channel, inbound: inbound, outbound: outbound)
+                            return
+                        case .success(let request):
+                            let reply = await commands.reply(to: request)
+                            try await outbound.write(ByteBuffer(bytes: reply))
+                        }
+                    }
+                }
+            }
+        } catch {
+            logger.debug("control connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Turns the connection into an event stream until the client goes away.
+    private func watch(
+        _ request: ControlRequest, channel: any Channel,
+        inbound: NIOAsyncChannelInboundStream<ControlFrame>, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async throws {
+        // A watcher only listens: it must not be closed for being quiet.
+        _ = try? await channel.pipeline.removeHandler(name: "idle-closer").get()
+        _ = try? await channel.pipeline.removeHandler(name: "idle-state").get()
+        let events = commands.events.subscribe(onDrop: { channel.close(promise: nil) })
+        let first = ControlReply(id: request.id, result: WatchResult(status: await commands.status()))
+        try await outbound.write(ByteBuffer(bytes: ControlCodec.line(first)))
+        let encoder = ControlCodec.encoder()
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                // Ends when the client closes its side; anything it sends is ignored.
+                do { for try await _ in inbound {} } catch {}
+            }
+            tasks.addTask {
+                for await event in events {
+                    guard var line = try? encoder.encode(event) else { continue }
+                    line.append(0x0A)
+                    do { try await outbound.write(ByteBuffer(bytes: line)) } catch { return }
+                }
+            }
+            await tasks.next()
+            tasks.cancelAll()
+        }
+    }
+
+    private func send(_ error: ControlError, id: JSONValue?, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        try await outbound.write(ByteBuffer(bytes: ControlCodec.line(ControlReply<Empty>(id: id, error: error))))
+    }
+
+    /// Why this peer may not talk to us, or nil when it runs as our user.
+    private func peerRefusal(_ channel: any Channel) async -> ControlError? {
+        guard let provider = channel as? any SocketOptionProvider else { return nil }
+        do {
+            let credentials: PeerCredentials = try await provider.unsafeGetSocketOption(
+                level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(PeerCredentials.option)
+            ).get()
+            guard credentials.uid == getuid() else {
+                logger.warning("refused a client of another user", metadata: ["uid": "\(credentials.uid)", "pid": "\(credentials.pid)"])
+                return ControlError(.forbidden, "limberd serves only uid \(getuid()); run limber as that user")
+            }
+            return nil
+        } catch {
+            logger.warning("could not read the client's credentials; refusing it", metadata: ["error": "\(error)"])
+            return ControlError(.forbidden, "limberd could not verify who you are")
+        }
+    }
+}
+
+/// Closes a connection that stayed silent past the idle timeout, saying why.
+final class IdleCloser: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = ControlFrame
+    typealias InboundOut = ControlFrame
+    typealias OutboundOut = ByteBuffer
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        let line = ControlCodec.line(
+            ControlReply<Empty>(id: nil, error: ControlError(.idleTimeout, "no request for a while; the connection is closed")))
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line)))
+            .whenComplete { _ in bound.value.close(promise: nil) }
+    }
+}
+
+/// Linux's `struct ucred` (pid_t, uid_t, gid_t), which Glibc's module map does not export.
+struct PeerCredentials: Sendable {
+    /// SO_PEERCRED on Linux.
+    static let option: Int32 = 17
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+}

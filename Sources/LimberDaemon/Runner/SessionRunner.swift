@@ -1,0 +1,350 @@
+import Foundation
+import LimberCore
+import Logging
+
+/// Plays one compiled timeline at a time against absolute deadlines on a monotonic clock.
+///
+/// Position 0 of the timeline is due at `origin`; every mark (segment start, cue, end) is
+/// due at `origin + offset`, so sleeping late once never delays the marks after it.
+/// Pause freezes the position exactly; resume moves the origin by the time spent paused.
+public actor SessionRunner<C: Clock> where C.Duration == Duration {
+    /// Why a session ended early.
+    public enum StopReason: String, Sendable {
+        case user
+        case replaced
+        case shutdown
+    }
+
+    private enum Mark: Sendable {
+        case segment(Int)
+        case cue(Int)
+        case end
+
+        var order: Int {
+            switch self {
+            case .segment: 0
+            case .cue: 1
+            case .end: 2
+            }
+        }
+    }
+
+    private struct Active {
+        var timeline: Timeline
+        var marks: [(offset: Int64, mark: Mark)]
+        /// Instant at which position 0 is due; meaningful while running.
+        var origin: C.Instant
+        /// Exact position at which the session was paused; nil while running.
+        var pausedAt: Duration?
+        var nextMark: Int
+        var segment: Int
+        var started: Date
+        var skipped: Int
+        var generation: UInt64
+    }
+
+    private let clock: C
+    private let epoch: C.Instant
+    private let output: any CueOutput
+    private let events: EventHub
+    private let logger: Logger
+    private let onRecord: @Sendable (RunRecord) -> Void
+    private var active: Active?
+    private var timer: Task<Void, Never>?
+    private var generation: UInt64 = 0
+
+    /// - Parameters:
+    ///   - onRecord: called once for every session that ends, completed or stopped.
+    public init(
+        clock: C, output: any CueOutput, events: EventHub, logger: Logger,
+        onRecord: @escaping @Sendable (RunRecord) -> Void = { _ in }
+    ) {
+        self.clock = clock
+        self.epoch = clock.now
+        self.output = output
+        self.events = events
+        self.logger = logger
+        self.onRecord = onRecord
+    }
+
+    // MARK: Commands
+
+    /// Starts `timeline`; a running session is an error unless `replace` is set.
+    public func start(_ timeline: Timeline, replace: Bool = false) throws(ControlError) {
+        if let current = active {
+            guard replace else {
+                throw ControlError(
+                    .busy,
+                    "'\(current.timeline.id)' is already running; stop it with `limber stop` or start with --replace")
+            }
+            finish(outcome: .stopped, reason: .replaced)
+        }
+        let now = clock.now
+        generation &+= 1
+        active = Active(
+            timeline: timeline, marks: Self.marks(of: timeline), origin: now, pausedAt: nil,
+            nextMark: 0, segment: 0, started: Date(), skipped: 0, generation: generation)
+        output.beginSession()
+        publish(
+            .sessionStarted, at: now, due: now, name: timeline.name, steps: timeline.segments.count,
+            durationMs: timeline.totalMs)
+        scheduleAudio(now: now)
+        fireDue()
+    }
+
+    /// Freezes the session where it is.
+    public func pause() throws(ControlError) {
+        guard var current = active else { throw Self.noSession }
+        guard current.pausedAt == nil else {
+            throw ControlError(.wrongState, "'\(current.timeline.id)' is already paused; resume it with `limber resume`")
+        }
+        let now = clock.now
+        current.pausedAt = current.origin.duration(to: now)
+        active = current
+        cancelTimer()
+        output.cancelScheduled()
+        publish(.paused, at: now, offsetMs: Self.milliseconds(current.pausedAt))
+    }
+
+    /// Continues a paused session with exactly the time it had left.
+    public func resume() throws(ControlError) {
+        guard var current = active else { throw Self.noSession }
+        guard let position = current.pausedAt else {
+            throw ControlError(.wrongState, "'\(current.timeline.id)' is not paused")
+        }
+        let now = clock.now
+        current.origin = now.advanced(by: .zero - position)
+        current.pausedAt = nil
+        active = current
+        publish(.resumed, at: now, offsetMs: Self.milliseconds(position))
+        scheduleAudio(now: now)
+        fireDue()
+    }
+
+    /// Skips to the start of the next step; on the last step, ends the session.
+    public func next() throws(ControlError) {
+        guard let current = active else { throw Self.noSession }
+        let target = current.segment + 1
+        active?.skipped += 1
+        if target >= current.timeline.segments.count {
+            jump(to: current.timeline.totalMs)
+        } else {
+            jump(to: current.timeline.segments[target].offsetMs)
+        }
+    }
+
+    /// Restarts the current step, or goes back one step when within its first 2 seconds.
+    public func previous() throws(ControlError) {
+        guard let current = active else { throw Self.noSession }
+        let segment = current.timeline.segments[current.segment]
+        let position = position(of: current, at: clock.now)
+        let target: Int
+        if position - .milliseconds(segment.offsetMs) < .seconds(2), current.segment > 0 {
+            target = current.segment - 1
+        } else {
+            target = current.segment
+        }
+        jump(to: current.timeline.segments[target].offsetMs)
+    }
+
+    /// Stops the session and records it as stopped.
+    public func stop(reason: StopReason = .user) throws(ControlError) {
+        guard active != nil else { throw Self.noSession }
+        finish(outcome: .stopped, reason: reason)
+    }
+
+    /// Stops whatever runs (daemon shutdown); no error when idle.
+    public func shutdown() {
+        if active != nil { finish(outcome: .stopped, reason: .shutdown) }
+    }
+
+    /// Where the session stands now.
+    public func progress() -> (RunnerState, SessionProgress?) {
+        guard let current = active else { return (.idle, nil) }
+        let position = self.position(of: current, at: clock.now)
+        let timeline = current.timeline
+        let segment = timeline.segments[min(current.segment, timeline.segments.count - 1)]
+        let elapsed = min(timeline.totalMs, max(0, Self.milliseconds(position)))
+        let progress = SessionProgress(
+            id: timeline.id, name: timeline.name, kind: timeline.kind, step: segment.index,
+            steps: timeline.segments.count, stepText: segment.text,
+            stepRemainingMs: max(0, segment.endMs - elapsed), stepDurationMs: segment.durationMs,
+            elapsedMs: elapsed, totalMs: timeline.totalMs)
+        return (current.pausedAt == nil ? .running : .paused, progress)
+    }
+
+    /// Seconds since the runner started, on its clock: the `mono` of events.
+    public func monotonicSeconds() -> Double {
+        Self.seconds(epoch.duration(to: clock.now))
+    }
+
+    // MARK: Timing
+
+    private func jump(to offsetMs: Int64) {
+        guard var current = active else { return }
+        let now = clock.now
+        let position = Duration.milliseconds(offsetMs)
+        if current.pausedAt != nil {
+            current.pausedAt = position
+        } else {
+            current.origin = now.advanced(by: .zero - position)
+        }
+        current.nextMark = current.marks.firstIndex { $0.offset >= offsetMs } ?? current.marks.count
+        active = current
+        cancelTimer()
+        output.cancelScheduled()
+        if current.pausedAt == nil {
+            scheduleAudio(now: now)
+            fireDue()
+        } else if let index = current.timeline.segments.lastIndex(where: { $0.offsetMs <= offsetMs }) {
+            active?.segment = index
+        }
+    }
+
+    /// Emits every mark that is due, then sleeps until the next one.
+    private func fireDue() {
+        guard let current = active, current.pausedAt == nil else { return }
+        let now = clock.now
+        let position = current.origin.duration(to: now)
+        var index = current.nextMark
+        while index < current.marks.count, Duration.milliseconds(current.marks[index].offset) <= position {
+            let (offset, mark) = current.marks[index]
+            let due = current.origin.advanced(by: .milliseconds(offset))
+            index += 1
+            active?.nextMark = index
+            emit(mark, offset: offset, now: now, due: due)
+            if active?.generation != current.generation { return }
+        }
+        guard index < current.marks.count else { return }
+        let deadline = current.origin.advanced(by: .milliseconds(current.marks[index].offset))
+        let generation = current.generation
+        let clock = self.clock
+        cancelTimer()
+        timer = Task { [weak self] in
+            do {
+                try await clock.sleep(until: deadline, tolerance: nil)
+            } catch {
+                return
+            }
+            await self?.timerFired(generation: generation)
+        }
+    }
+
+    private func timerFired(generation: UInt64) {
+        guard active?.generation == generation else { return }
+        timer = nil
+        fireDue()
+    }
+
+    private func emit(_ mark: Mark, offset: Int64, now: C.Instant, due: C.Instant) {
+        guard let current = active else { return }
+        let timeline = current.timeline
+        switch mark {
+        case .segment(let index):
+            active?.segment = index
+            let segment = timeline.segments[index]
+            publish(
+                .step, at: now, due: due, step: index, text: segment.text, offsetMs: offset,
+                durationMs: segment.durationMs)
+        case .cue(let index):
+            let event = timeline.cues[index]
+            publish(
+                .cue, at: now, due: due, step: event.segmentIndex, text: event.text, cue: event.cue,
+                offsetMs: offset)
+        case .end:
+            finish(outcome: .completed, reason: nil)
+        }
+    }
+
+    private func scheduleAudio(now: C.Instant) {
+        guard let current = active else { return }
+        output.cancelScheduled()
+        for (offset, mark) in current.marks[current.nextMark...] {
+            guard case .cue(let index) = mark else { continue }
+            let due = current.origin.advanced(by: .milliseconds(offset))
+            output.schedule(current.timeline.cues[index].cue, in: now.duration(to: due))
+        }
+    }
+
+    private func finish(outcome: RunRecord.Outcome, reason: StopReason?) {
+        guard let current = active else { return }
+        let now = clock.now
+        cancelTimer()
+        if outcome == .stopped { output.cancelScheduled() }
+        output.endSession()
+        let timeline = current.timeline
+        let position = position(of: current, at: now)
+        let elapsed = min(timeline.totalMs, max(0, Self.milliseconds(position)))
+        let completedSteps =
+            outcome == .completed
+            ? timeline.segments.count
+            : timeline.segments.filter { $0.endMs <= elapsed }.count
+        active = nil
+        generation &+= 1
+        publish(
+            outcome == .completed ? .sessionFinished : .sessionStopped, at: now,
+            session: timeline.id, offsetMs: elapsed, reason: reason?.rawValue)
+        let record = RunRecord(
+            session: timeline.id, name: timeline.name, kind: timeline.kind,
+            started: WallTime.iso8601(current.started), ended: WallTime.iso8601(),
+            plannedMs: timeline.totalMs, actualMs: elapsed,
+            stepsCompleted: max(0, completedSteps - (outcome == .completed ? current.skipped : 0)),
+            steps: timeline.segments.count, stepsSkipped: current.skipped, outcome: outcome,
+            reason: reason?.rawValue)
+        logger.info(
+            "session \(outcome.rawValue)",
+            metadata: ["session": "\(timeline.id)", "elapsed_ms": "\(elapsed)", "reason": "\(reason?.rawValue ?? "-")"])
+        onRecord(record)
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func position(of run: Active, at now: C.Instant) -> Duration {
+        run.pausedAt ?? run.origin.duration(to: now)
+    }
+
+    private func publish(
+        _ kind: ControlEvent.Kind, at now: C.Instant, due: C.Instant? = nil, session: String? = nil,
+        name: String? = nil, step: Int? = nil, steps: Int? = nil, text: String? = nil, cue: Cue? = nil, offsetMs: Int64? = nil,
+        durationMs: Int64? = nil, reason: String? = nil
+    ) {
+        events.publish(
+            ControlEvent(
+                event: kind, mono: Self.seconds(epoch.duration(to: now)),
+                due: due.map { Self.seconds(epoch.duration(to: $0)) }, wall: WallTime.iso8601(),
+                session: session ?? active?.timeline.id, name: name, step: step, steps: steps, text: text, cue: cue,
+                offsetMs: offsetMs, durationMs: durationMs, reason: reason))
+    }
+
+    // MARK: Pure helpers
+
+    private static var noSession: ControlError {
+        ControlError(.noSession, "no session is running; start one with `limber start ID`")
+    }
+
+    private static func marks(of timeline: Timeline) -> [(offset: Int64, mark: Mark)] {
+        var marks: [(offset: Int64, mark: Mark)] = []
+        marks.reserveCapacity(timeline.segments.count + timeline.cues.count + 1)
+        for segment in timeline.segments { marks.append((segment.offsetMs, .segment(segment.index))) }
+        for (index, cue) in timeline.cues.enumerated() { marks.append((cue.offsetMs, .cue(index))) }
+        marks.append((timeline.totalMs, .end))
+        // Stable: segment starts before their cues, the end last.
+        return marks.enumerated().sorted {
+            ($0.element.offset, $0.element.mark.order, $0.offset) < ($1.element.offset, $1.element.mark.order, $1.offset)
+        }.map(\.element)
+    }
+
+    static func milliseconds(_ duration: Duration?) -> Int64 {
+        guard let duration else { return 0 }
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

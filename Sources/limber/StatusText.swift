@@ -1,0 +1,92 @@
+import Foundation
+import LimberCore
+
+/// How status and progress read in a terminal or a status bar.
+enum StatusText {
+    /// `1:05`, `12:03`, `1:02:03`: remaining or elapsed time at a glance.
+    static func clock(_ milliseconds: Int64) -> String {
+        let total = max(0, (milliseconds + 999) / 1000)
+        let hours = total / 3600
+        let minutes = (total % 3600) / 60
+        let seconds = total % 60
+        if hours > 0 { return String(format: "%d:%02d:%02d", hours, minutes, seconds) }
+        return String(format: "%d:%02d", minutes, seconds)
+    }
+
+    /// A bar of `width` cells drawn with unicode blocks.
+    static func bar(_ fraction: Double, width: Int = 20) -> String {
+        let clamped = min(1, max(0, fraction))
+        let eighths = Int((clamped * Double(width * 8)).rounded())
+        let full = eighths / 8
+        let partials = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+        var bar = String(repeating: "█", count: full)
+        if full < width {
+            bar += partials[eighths % 8]
+            bar += String(repeating: " ", count: width - full - (eighths % 8 == 0 ? 0 : 1))
+        }
+        return bar
+    }
+
+    /// The values `--format` tokens expand to.
+    static func tokens(_ status: StatusResult) -> [String: String] {
+        let session = status.session
+        return [
+            "state": status.state.rawValue,
+            "session": session?.id ?? "",
+            "name": session?.name ?? "",
+            "kind": session?.kind.rawValue ?? "",
+            "step": session.map { "\($0.step + 1)" } ?? "",
+            "steps": session.map { "\($0.steps)" } ?? "",
+            "text": session?.stepText ?? "",
+            "remaining": session.map { clock($0.stepRemainingMs) } ?? "",
+            "session_remaining": session.map { clock($0.totalMs - $0.elapsedMs) } ?? "",
+            "elapsed": session.map { clock($0.elapsedMs) } ?? "",
+            "total": session.map { clock($0.totalMs) } ?? "",
+            "progress": session.map { "\(Int(($0.progress * 100).rounded()))%" } ?? "",
+            "audio": status.audio.state,
+            "next_break": status.nextBreak.map { "\($0.kind) in \(clock($0.inMs))" } ?? "",
+        ]
+    }
+
+    /// Expands `{token}`s; an unknown token is left as written so mistakes show.
+    static func format(_ template: String, _ status: StatusResult) -> String {
+        let values = tokens(status)
+        var output = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            output += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = String(rest[rest.index(after: open)..<close])
+            output += values[name] ?? "{\(name)}"
+            rest = rest[rest.index(after: close)...]
+        }
+        output += rest
+        return output.replacingOccurrences(of: "\\n", with: "\n")
+    }
+
+    /// The human `limber status` text.
+    static func human(_ status: StatusResult) -> String {
+        var lines: [String] = []
+        if let session = status.session {
+            let state = status.state == .paused ? "paused" : "running"
+            lines.append("\(state): \(session.name) (\(session.id)), step \(session.step + 1)/\(session.steps)")
+            lines.append("  \(session.stepText) — \(clock(session.stepRemainingMs)) left")
+            lines.append(
+                "  \(bar(session.progress)) \(clock(session.elapsedMs)) of \(clock(session.totalMs)) (\(Int((session.progress * 100).rounded()))%)")
+        } else {
+            lines.append("idle: no session running (start one with `limber start ID`; list them with `limber sessions`)")
+        }
+        if let next = status.nextBreak {
+            lines.append("next break: \(next.kind) in \(clock(next.inMs))")
+        }
+        switch status.audio.state {
+        case "unavailable":
+            lines.append("audio: unavailable on \(status.audio.device) — \(status.audio.reason ?? "unknown reason"); cues are silent until it works")
+        default:
+            var text = "audio: \(status.audio.state) on \(status.audio.device)"
+            if let latency = status.audio.latencyMs { text += String(format: ", output latency %.0f ms", latency) }
+            lines.append(text)
+        }
+        return lines.joined(separator: "\n")
+    }
+}

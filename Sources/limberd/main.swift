@@ -1,1 +1,0 @@
-print("limberd: not built yet")
