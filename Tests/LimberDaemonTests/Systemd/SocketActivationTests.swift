@@ -90,15 +90,16 @@ import Testing
         #expect(fcntl(descriptor, F_GETFD) & FD_CLOEXEC != 0)
     }
 
-    /// Serves a connection on a socket bound outside NIO, as systemd would pass it, and leaves
-    /// the socket file in place when the server closes.
+    /// Serves a connection on a socket bound outside NIO, as systemd would pass it, with the
+    /// caller's bootstrap options, and leaves the socket file in place when the server closes.
     @Test func servesOnAnInheritedSocketAndNeverUnlinksIt() async throws {
         let listener = try ListeningUnixSocket()
         let descriptor = dup(listener.descriptor)  // NIO closes what it adopts; systemd keeps its own copy
         try #require(descriptor >= 0)
         let group = MultiThreadedEventLoopGroup.singleton
 
-        let server = try await SocketActivation.bindActivatedServer(descriptor: descriptor, group: group) { channel in
+        let bootstrap = ServerBootstrap(group: group).childChannelOption(.allowRemoteHalfClosure, value: true)
+        let server = try await SocketActivation.bindActivatedServer(descriptor: descriptor, bootstrap: bootstrap) { channel in
             channel.eventLoop.makeCompletedFuture {
                 try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
             }
@@ -106,7 +107,10 @@ import Testing
         let client = try await ClientBootstrap(group: group)
             .connect(unixDomainSocketPath: listener.path) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true)
+                    )
                 }
             }
 
@@ -128,6 +132,7 @@ import Testing
             tasks.addTask {
                 try await client.executeThenClose { inbound, outbound in
                     try await outbound.write(ByteBuffer(string: "status\n"))
+                    outbound.finish()  // half-close, as `echo … | socat` does; needs the bootstrap's option
                     for try await response in inbound {
                         return String(buffer: response)
                     }
