@@ -36,10 +36,11 @@ public enum NotifySocketAddress: Sendable, Hashable {
         }
     }
 
-    /// The `sun_path` bytes and the address length to pass to `sendto`/`bind`.
+    /// Calls `body` with this address as a `sockaddr_un` and its length, for `sendto`/`bind`;
+    /// returns nil without calling it when the name does not fit in `sun_path`.
     func withSockaddr<Result>(
         _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> Result
-    ) rethrows -> Result {
+    ) rethrows -> Result? {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes: [UInt8]
@@ -49,13 +50,12 @@ public enum NotifySocketAddress: Sendable, Hashable {
         case .abstract(let name):
             bytes = [0] + Array(name.utf8)
         }
-        let pathOffset = MemoryLayout<sockaddr_un>.offset(of: \sockaddr_un.sun_path) ?? 2
+        guard bytes.count <= MemoryLayout.size(ofValue: address.sun_path) else { return nil }
         withUnsafeMutableBytes(of: &address.sun_path) { sunPath in
-            for (index, byte) in bytes.enumerated() where index < sunPath.count {
-                sunPath[index] = byte
-            }
+            sunPath.copyBytes(from: bytes)
         }
         // Abstract names are length-delimited, so the length must not cover trailing zeros.
+        let pathOffset = MemoryLayout<sockaddr_un>.offset(of: \sockaddr_un.sun_path) ?? 2
         let length = socklen_t(pathOffset + bytes.count)
         return try withUnsafePointer(to: &address) { pointer in
             try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, length) }

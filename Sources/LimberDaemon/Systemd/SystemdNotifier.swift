@@ -25,12 +25,12 @@ public struct SystemdNotifier: Sendable {
 
     /// Creates a notifier from the process's `NOTIFY_SOCKET`.
     ///
-    /// - Parameter unsetEnvironment: Removes `NOTIFY_SOCKET` from the environment so that hook
-    ///   processes do not inherit it. Call this once at startup, before other threads read the
-    ///   environment.
-    public init(environmentUnsetting unsetEnvironment: Bool = false, logger: Logger) {
+    /// - Parameter unsettingEnvironment: Removes `NOTIFY_SOCKET` from the environment so that
+    ///   hook processes do not inherit it. Call this once at startup, before other threads read
+    ///   the environment.
+    public init(logger: Logger, unsettingEnvironment: Bool = false) {
         let value = getenv("NOTIFY_SOCKET").map { String(cString: $0) }
-        if unsetEnvironment {
+        if unsettingEnvironment {
             unsetenv("NOTIFY_SOCKET")
         }
         self.init(environmentValue: value, logger: logger)
@@ -148,6 +148,9 @@ public struct SystemdNotifier: Sendable {
             bytes.withUnsafeBytes { buffer in
                 sendto(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL), sockaddr, length)
             }
+        }
+        guard let sent else {
+            return .failure(SendFailure(step: "address", errno: ENAMETOOLONG))
         }
         guard sent == bytes.count else {
             return .failure(SendFailure(step: "sendto", errno: sent < 0 ? errno : EMSGSIZE))

@@ -76,6 +76,11 @@ import Testing
         #expect(!notifier.ready())
     }
 
+    @Test func refusesAddressesThatDoNotFitInSunPath() {
+        let notifier = SystemdNotifier(address: .path("/" + String(repeating: "a", count: 200)), logger: logger)
+        #expect(!notifier.ready())
+    }
+
     @Test func parsesNotifySocketValues() {
         #expect(NotifySocketAddress(environmentValue: "/run/user/1000/systemd/notify") == .path("/run/user/1000/systemd/notify"))
         #expect(NotifySocketAddress(environmentValue: "@/org/freedesktop/systemd1/notify/123") == .abstract("/org/freedesktop/systemd1/notify/123"))
