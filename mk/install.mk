@@ -6,6 +6,9 @@
 # `uninstall` removes exactly those (directories only when empty), so that
 # install followed by uninstall with the same variables leaves nothing behind.
 
+# Included wherever the top-level Makefile likes: its default goal is kept.
+limber_install_saved_goal := $(.DEFAULT_GOAL)
+
 PREFIX ?= $(HOME)/.local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
@@ -19,7 +22,15 @@ LIMBER_INSTALL_STAGE := .build/install-stage
 LIMBER_MANUALS := .build/plugins/GenerateManual/outputs
 LIMBER_MANIFEST_TOOL := sh mk/manifest.sh install "$(MANIFEST)"
 
-.PHONY: install uninstall install-build install-manuals
+.PHONY: install uninstall install-build install-manuals test-systemd test-install
+
+# For `make test`: unit verification is quick; the install round trip builds
+# in release mode, so it is a separate target.
+test-systemd:
+	sh tests/systemd-verify.sh
+
+test-install:
+	sh tests/install-roundtrip.sh
 
 install-build:
 	$(SWIFT) build -c release --product limberd
@@ -74,3 +85,5 @@ uninstall:
 	done
 	@sh mk/manifest.sh uninstall "$(MANIFEST)"
 	@echo "Removed everything listed in $(MANIFEST). Then run: systemctl --user daemon-reload"
+
+.DEFAULT_GOAL := $(limber_install_saved_goal)
