@@ -1,0 +1,89 @@
+# Installation of limberd and limber for one user. Included by the top-level
+# Makefile; every variable can be overridden on the command line, e.g.
+#   make install PREFIX=/tmp/try UNITDIR=/tmp/try-units
+#
+# `install` records every file and every directory it creates in $(MANIFEST);
+# `uninstall` removes exactly those (directories only when empty), so that
+# install followed by uninstall with the same variables leaves nothing behind.
+
+# Included wherever the top-level Makefile likes: its default goal is kept.
+limber_install_saved_goal := $(.DEFAULT_GOAL)
+
+PREFIX ?= $(HOME)/.local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+UNITDIR ?= $(or $(XDG_CONFIG_HOME),$(HOME)/.config)/systemd/user
+MANIFEST ?= $(DATADIR)/limber/install-manifest
+SESSIONS_SOURCE ?= Sessions
+SWIFT ?= swift
+
+LIMBER_INSTALL_STAGE := .build/install-stage
+LIMBER_MANUALS := .build/plugins/GenerateManual/outputs
+LIMBER_MANIFEST_TOOL := sh mk/manifest.sh install "$(MANIFEST)"
+
+.PHONY: install uninstall install-build install-manuals test-systemd test-install
+
+# For `make test`: unit verification is quick; the install round trip builds
+# in release mode, so it is a separate target.
+test-systemd:
+	sh tests/systemd-verify.sh
+
+test-install:
+	sh tests/install-roundtrip.sh
+
+install-build:
+	$(SWIFT) build -c release --product limberd
+	$(SWIFT) build -c release --product limber
+
+# ArgumentParser's plugin builds the package in release mode (a no-op after
+# install-build) and writes one page per ArgumentParser executable.
+install-manuals: install-build
+	$(SWIFT) package plugin generate-manual
+	@for tool in limber limberd; do \
+		test -s "$(LIMBER_MANUALS)/$$tool/$$tool.1" || { \
+			echo "install: no man page for $$tool in $(LIMBER_MANUALS)/$$tool" >&2; exit 1; }; \
+	done
+
+install: install-build install-manuals
+	@set -e; \
+	bin=$$($(SWIFT) build -c release --show-bin-path); \
+	rm -rf "$(LIMBER_INSTALL_STAGE)"; mkdir -p "$(LIMBER_INSTALL_STAGE)"; \
+	for program in limberd limber; do \
+		$(LIMBER_MANIFEST_TOOL) 0755 "$$bin/$$program" "$(BINDIR)/$$program"; \
+	done; \
+	for session in $(wildcard $(SESSIONS_SOURCE)/*.yaml); do \
+		$(LIMBER_MANIFEST_TOOL) 0644 "$$session" "$(DATADIR)/limber/sessions/$$(basename "$$session")"; \
+	done; \
+	for unit in limberd.service limberd.socket; do \
+		sed 's|@BINDIR@|$(abspath $(BINDIR))|g' "systemd/$$unit" >"$(LIMBER_INSTALL_STAGE)/$$unit"; \
+		if grep -q '@[A-Z_]*@' "$(LIMBER_INSTALL_STAGE)/$$unit"; then \
+			echo "install: unsubstituted placeholder in systemd/$$unit" >&2; exit 1; fi; \
+		$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/$$unit" "$(UNITDIR)/$$unit"; \
+	done; \
+	"$$bin/limber" --generate-completion-script bash >"$(LIMBER_INSTALL_STAGE)/limber.bash"; \
+	"$$bin/limber" --generate-completion-script zsh >"$(LIMBER_INSTALL_STAGE)/_limber"; \
+	"$$bin/limber" --generate-completion-script fish >"$(LIMBER_INSTALL_STAGE)/limber.fish"; \
+	$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/limber.bash" "$(DATADIR)/bash-completion/completions/limber"; \
+	$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/_limber" "$(DATADIR)/zsh/site-functions/_limber"; \
+	$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/limber.fish" "$(DATADIR)/fish/vendor_completions.d/limber.fish"; \
+	for tool in limber limberd; do \
+		$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_MANUALS)/$$tool/$$tool.1" "$(MANDIR)/man1/$$tool.1"; \
+	done
+	@echo "Installed limber under $(PREFIX) and its units in $(UNITDIR); manifest: $(MANIFEST)"
+	@echo "Start it with: systemctl --user daemon-reload && systemctl --user enable --now limberd.socket limberd.service"
+
+# Enabled units leave symlinks that systemctl owns, not the manifest: refuse
+# rather than leave them dangling.
+uninstall:
+	@for link in default.target.wants/limberd.service sockets.target.wants/limberd.socket; do \
+		if [ -L "$(UNITDIR)/$$link" ]; then \
+			echo "uninstall: limberd is still enabled; first run:" >&2; \
+			echo "  systemctl --user disable --now limberd.service limberd.socket" >&2; \
+			exit 1; \
+		fi; \
+	done
+	@sh mk/manifest.sh uninstall "$(MANIFEST)"
+	@echo "Removed everything listed in $(MANIFEST). Then run: systemctl --user daemon-reload"
+
+.DEFAULT_GOAL := $(limber_install_saved_goal)

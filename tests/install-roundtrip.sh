@@ -1,0 +1,54 @@
+#!/bin/sh
+# `make install` into a fresh PREFIX and UNITDIR, checks what landed there, then
+# `make uninstall` with the same variables must leave both directories empty.
+# Drives mk/install.mk through a throwaway Makefile, so it tests the fragment
+# itself. Builds in release mode (slow the first time).
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/limber-install.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+prefix="$work/prefix"
+units="$work/units"
+mkdir "$prefix" "$units"
+printf 'include %s/mk/install.mk\n' "$root" >"$work/Makefile"
+
+run_make() {
+    make --no-print-directory -C "$root" -f "$work/Makefile" "$@" \
+        PREFIX="$prefix" UNITDIR="$units" >"$work/make.log" 2>&1 || {
+        cat "$work/make.log" >&2
+        echo "install-roundtrip: make $1 failed" >&2
+        exit 1
+    }
+}
+
+fail() {
+    echo "install-roundtrip: $*" >&2
+    exit 1
+}
+
+run_make install
+for path in bin/limberd bin/limber share/limber/install-manifest \
+    share/bash-completion/completions/limber share/zsh/site-functions/_limber \
+    share/fish/vendor_completions.d/limber.fish share/man/man1/limber.1 share/man/man1/limberd.1; do
+    [ -s "$prefix/$path" ] || fail "missing $prefix/$path"
+done
+[ -x "$prefix/bin/limberd" ] || fail "limberd is not executable"
+grep -qx "ExecStart=$prefix/bin/limberd" "$units/limberd.service" || fail "ExecStart does not name the installed limberd"
+grep -qx "ExecReload=$prefix/bin/limber reload" "$units/limberd.service" || fail "ExecReload does not name the installed limber"
+[ -s "$units/limberd.socket" ] || fail "limberd.socket not installed"
+
+# The installed units, with the real binaries, must pass verification too.
+mkdir -m 0700 "$work/runtime"
+output=$(cd "$units" && XDG_RUNTIME_DIR="$work/runtime" SYSTEMD_UNIT_PATH="$units:" \
+    systemd-analyze verify --user --man=no limberd.socket limberd.service 2>&1) || fail "verify: $output"
+[ -z "$output" ] || fail "verify: $output"
+
+# A second install must not forget what the first one created.
+run_make install
+run_make uninstall
+
+leftovers=$(find "$prefix" "$units" -mindepth 1)
+[ -z "$leftovers" ] || fail "left behind after uninstall:
+$leftovers"
+echo "install-roundtrip: install then uninstall leaves PREFIX and UNITDIR empty"
