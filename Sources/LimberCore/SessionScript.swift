@@ -110,11 +110,14 @@ public struct SessionSource: Sendable, Hashable {
     public var id: String
     public var path: String
     public var text: String
+    /// Why the file could not be read (too large, not UTF-8, unreadable); `text` is empty then.
+    public var problem: String?
 
-    public init(id: String, path: String, text: String) {
+    public init(id: String, path: String, text: String, problem: String? = nil) {
         self.id = id
         self.path = path
         self.text = text
+        self.problem = problem
     }
 }
 
@@ -122,8 +125,7 @@ public struct SessionSource: Sendable, Hashable {
 public protocol SessionResolver: Sendable {
     /// The script text of session `id`, or nil when there is none.
     ///
-    /// A source that cannot be read is reported as a source whose text fails to parse,
-    /// or nil; either way the including script gets an error at its `include:`.
+    /// A file that exists but cannot be read is a source with a `problem`.
     func source(forID id: String) -> SessionSource?
     /// Every id this resolver knows, for did-you-mean suggestions.
     var knownIDs: [String] { get }
