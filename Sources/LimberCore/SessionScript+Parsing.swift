@@ -5,6 +5,15 @@ extension SessionScript {
     public struct ParseResult: Sendable {
         public var script: SessionScript?
         public var diagnostics: [Diagnostic]
+        /// What could be read of a script with errors, so that include problems are
+        /// reported together with the rest.
+        var partial: SessionScript?
+
+        init(script: SessionScript?, diagnostics: [Diagnostic], partial: SessionScript? = nil) {
+            self.script = script
+            self.diagnostics = diagnostics
+            self.partial = partial
+        }
     }
 
     /// Keys of the header (the top-level mapping).
@@ -66,7 +75,8 @@ extension SessionScript {
         var reader = ScriptReader(path: path)
         let script = reader.readSession(root, id: id)
         let hasErrors = reader.diagnostics.contains { $0.severity == .error }
-        return ParseResult(script: hasErrors ? nil : script, diagnostics: reader.diagnostics)
+        return ParseResult(script: hasErrors ? nil : script, diagnostics: reader.diagnostics,
+                           partial: hasErrors ? reader.partial : nil)
     }
 
     private static func diagnostic(for error: YamlError, text: String, path: String) -> Diagnostic {
@@ -104,6 +114,8 @@ extension SessionScript {
 struct ScriptReader {
     let path: String
     var diagnostics: [Diagnostic] = []
+    /// The readable part of a script with errors in its header or steps.
+    var partial: SessionScript?
 
     init(path: String) { self.path = path }
 
@@ -164,6 +176,9 @@ struct ScriptReader {
         var steps: [ScriptStep] = []
         if let entry = entries["steps"] { steps = readSteps(entry.value, key: entry.key, depth: 0) }
 
+        partial = SessionScript(id: id, path: path, name: name ?? "", kind: kind ?? .exercise,
+                                description: description ?? "", tags: tags, leadInMs: leadIn,
+                                steps: steps, kindLocation: kindLocation)
         guard let name, let kind, let description else { return nil }
         return SessionScript(id: id, path: path, name: name, kind: kind, description: description,
                              tags: tags, leadInMs: leadIn, steps: steps, kindLocation: kindLocation)
@@ -222,7 +237,9 @@ struct ScriptReader {
             error(location, "a step must be a mapping such as `- do: Child's pose` with `for: 30s`, not a \(Self.shapeName(node))")
             return nil
         }
+        let reported = diagnostics.count
         let entries = readKeys(mapping, allowed: SessionScript.stepKeys, context: "a step")
+        let hadUnknownKeys = diagnostics.count > reported
         let keyOrder = mapping.compactMap { key, _ -> String? in
             guard case .scalar(let s) = key, entries[s.string] != nil else { return nil }
             return s.string
@@ -234,7 +251,9 @@ struct ScriptReader {
         }
         let action = actions.first ?? (entries["do"] != nil ? "do" : nil)
         guard let action else {
-            if entries["steps"] != nil {
+            if hadUnknownKeys {
+                // The unknown key's did-you-mean is the fix; "no action" would only repeat it.
+            } else if entries["steps"] != nil {
                 error(location, "nested `steps` need `repeat: N` in the same step, e.g. `- repeat: 3`")
             } else if entries.isEmpty {
                 error(location, "this step has no action: use `do:` with `for:` or `reps:`, or `rest:`, `inhale:`, `hold:`, `exhale:`, `repeat:` or `include:`")

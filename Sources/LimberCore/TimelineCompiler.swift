@@ -73,7 +73,16 @@ public struct TimelineCompiler: Sendable {
 
     private func finish(_ parsed: SessionScript.ParseResult) -> CompileResult {
         guard let script = parsed.script else {
-            return CompileResult(timeline: nil, diagnostics: adjusted(parsed.diagnostics))
+            var diagnostics = parsed.diagnostics
+            if let partial = parsed.partial {
+                // Report include problems now too, rather than after the other fixes.
+                var resolution = Resolution(rootPath: partial.path, limits: limits)
+                _ = resolution.plan(partial.steps, kind: partial.kind, path: partial.path,
+                                    chain: [partial.id], resolver: resolver)
+                diagnostics += resolution.diagnostics
+            }
+            let path = parsed.partial?.path ?? diagnostics.first?.file ?? ""
+            return CompileResult(timeline: nil, diagnostics: Self.ordered(adjusted(diagnostics), rootPath: path))
         }
         var result = compile(script)
         result.diagnostics = adjusted(parsed.diagnostics) + result.diagnostics
