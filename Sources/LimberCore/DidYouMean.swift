@@ -18,12 +18,14 @@ enum DidYouMean {
         suggestion(for: word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
-    /// Levenshtein distance over Unicode scalars; long inputs are cut to keep it cheap.
+    /// Edit distance counting a swap of neighbours as one edit (`fro` → `for`), over
+    /// Unicode scalars; long inputs are cut to keep it cheap.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let x = Array(a.unicodeScalars.prefix(64))
         let y = Array(b.unicodeScalars.prefix(64))
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
+        var beforePrevious = [Int](repeating: 0, count: y.count + 1)
         var previous = Array(0...y.count)
         var current = [Int](repeating: 0, count: y.count + 1)
         for i in 1...x.count {
@@ -31,8 +33,11 @@ enum DidYouMean {
             for j in 1...y.count {
                 let substitution = previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[y.count]
     }

@@ -104,18 +104,25 @@ public struct SessionLibrary: SessionResolver {
                 file: id, line: 0, column: 0, severity: .error,
                 message: "no session '\(id)'\(hint) in \(directories.joined(separator: ", ")): `limber sessions` lists them")])
         }
-        return compile(file: path, id: id, strict: strict)
+        return compile(path: path, id: id, strict: strict, ownDirectoryFirst: false)
     }
 
     /// Compiles a script file. Its includes are looked up in the file's own directory first,
     /// then in this library, so a directory of scripts that include each other validates
     /// as it stands.
     public func compile(file path: String, id: String? = nil, strict: Bool = false) -> CompileResult {
+        compile(path: path, id: id, strict: strict, ownDirectoryFirst: true)
+    }
+
+    private func compile(path: String, id: String?, strict: Bool, ownDirectoryFirst: Bool) -> CompileResult {
         switch Self.read(path) {
         case .text(let text):
-            let directory = (path as NSString).deletingLastPathComponent
-            let local = SessionLibrary(directories: [directory.isEmpty ? "." : directory] + directories)
-            return local.compiler(strict: strict).compile(text: text, path: path, id: id)
+            var library = self
+            if ownDirectoryFirst {
+                let directory = (path as NSString).deletingLastPathComponent
+                library = SessionLibrary(directories: [directory.isEmpty ? "." : directory] + directories)
+            }
+            return library.compiler(strict: strict).compile(text: text, path: path, id: id)
         case .rejected(let diagnostic):
             return CompileResult(timeline: nil, diagnostics: [diagnostic])
         }

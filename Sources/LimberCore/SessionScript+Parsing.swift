@@ -358,7 +358,9 @@ struct ScriptReader {
                 if let paceEntry {
                     error(Self.location(paceEntry.key), "`pace` needs `reps: N` in the same step")
                 }
-                error(Self.location(doEntry.key), "`do` needs a length: add `for: DURATION` (e.g. `for: 30s`) or `reps: N` with `pace: DURATION`")
+                if !hadUnknownKeys {
+                    error(Self.location(doEntry.key), "`do` needs a length: add `for: DURATION` (e.g. `for: 30s`) or `reps: N` with `pace: DURATION`")
+                }
                 return nil
             }
             guard let action else { return nil }

@@ -31,7 +31,7 @@ extension Limber {
         func run() async throws {
             let library = sessions.library()
             let rows = library.entries().map { entry in
-                let timeline = library.compile(file: entry.path, id: entry.id).timeline
+                let timeline = library.compile(id: entry.id).timeline
                 return Row(id: entry.id, path: entry.path, valid: timeline != nil, kind: timeline?.kind.rawValue,
                            name: timeline?.name, totalMs: timeline?.totalMs)
             }
