@@ -64,88 +64,103 @@ enum ScriptText {
     /// A single linear pass over the text that follows YAML's quoting, comments, flow
     /// brackets and block scalars closely enough to estimate nesting from above.
     static func structuralProblems(_ text: String, path: String) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
+        var text = text
+        return text.withUTF8 { structuralProblems(bytes: $0, path: path) }
+    }
+
+    private static func structuralProblems(bytes: UnsafeBufferPointer<UInt8>, path: String) -> [Diagnostic] {
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), cr = UInt8(ascii: "\r"), newline = UInt8(ascii: "\n")
         var inDouble = false
         var inSingle = false
         var flowDepth = 0
         var blockScalarParentIndent: Int?
         var lineNumber = 0
-        for lineText in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lineStart = 0
+        func isBlank(_ at: Int, _ end: Int) -> Bool {
+            at >= end || bytes[at] == space || bytes[at] == tab || bytes[at] == cr
+        }
+        // Columns count Unicode scalars, as YAML's marks do: skip UTF-8 continuation bytes.
+        func column(_ at: Int) -> Int {
+            var count = 1
+            var index = lineStart
+            while index < at {
+                if bytes[index] & 0xC0 != 0x80 { count += 1 }
+                index += 1
+            }
+            return count
+        }
+        while lineStart <= bytes.count {
             lineNumber += 1
-            let chars = Array(lineText.unicodeScalars)
+            var end = lineStart
+            while end < bytes.count, bytes[end] != newline { end += 1 }
+            defer { lineStart = end + 1 }
             var indent = 0
-            while indent < chars.count, chars[indent] == " " { indent += 1 }
+            while lineStart + indent < end, bytes[lineStart + indent] == space { indent += 1 }
             if let parent = blockScalarParentIndent {
-                let blank = chars[indent...].allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
-                if blank || indent > parent { continue }
+                var rest = lineStart + indent
+                while rest < end, bytes[rest] == space || bytes[rest] == tab || bytes[rest] == cr { rest += 1 }
+                if rest == end || indent > parent { continue }
                 blockScalarParentIndent = nil
             }
             var nodeStart = !(inDouble || inSingle)
             var indicators = 0
-            var index = (inDouble || inSingle) ? 0 : indent
-            func next(_ offset: Int = 1) -> Unicode.Scalar? {
-                index + offset < chars.count ? chars[index + offset] : nil
-            }
-            func isBlank(_ c: Unicode.Scalar?) -> Bool { c == nil || c == " " || c == "\t" || c == "\r" }
-            scan: while index < chars.count {
-                let c = chars[index]
+            var index = lineStart + ((inDouble || inSingle) ? 0 : indent)
+            scan: while index < end {
+                let c = bytes[index]
                 defer { index += 1 }
                 if inDouble {
-                    if c == "\\" { index += 1 } else if c == "\"" { inDouble = false }
+                    if c == UInt8(ascii: "\\") { index += 1 } else if c == UInt8(ascii: "\"") { inDouble = false }
                     continue
                 }
                 if inSingle {
-                    if c == "'" {
-                        if next() == "'" { index += 1 } else { inSingle = false }
+                    if c == UInt8(ascii: "'") {
+                        if index + 1 < end, bytes[index + 1] == UInt8(ascii: "'") { index += 1 } else { inSingle = false }
                     }
                     continue
                 }
-                if c == "#", index == 0 || isBlank(chars[index - 1]) { break scan }
-                if c == " " || c == "\t" { continue }
+                if c == UInt8(ascii: "#"), index == lineStart || isBlank(index - 1, end) { break scan }
+                if c == space || c == tab { continue }
                 if nodeStart {
-                    if (c == "-" || c == "?" || c == ":") && isBlank(next()) {
+                    if (c == UInt8(ascii: "-") || c == UInt8(ascii: "?") || c == UInt8(ascii: ":")) && isBlank(index + 1, end) {
                         indicators += 1
                         continue
                     }
                     switch c {
-                    case "&" where !isBlank(next()):
-                        diagnostics.append(Diagnostic(
-                            file: path, line: lineNumber, column: index + 1, severity: .error,
-                            message: "YAML anchors and aliases (&name, *name) are not supported in session scripts: write the steps out, or use `repeat:` or `include:`"))
-                        return diagnostics
-                    case "\"":
+                    case UInt8(ascii: "&") where !isBlank(index + 1, end):
+                        return [Diagnostic(
+                            file: path, line: lineNumber, column: column(index), severity: .error,
+                            message: "YAML anchors and aliases (&name, *name) are not supported in session scripts: write the steps out, or use `repeat:` or `include:`")]
+                    case UInt8(ascii: "\""):
                         inDouble = true
                         nodeStart = false
-                    case "'":
+                    case UInt8(ascii: "'"):
                         inSingle = true
                         nodeStart = false
-                    case "[", "{":
+                    case UInt8(ascii: "["), UInt8(ascii: "{"):
                         flowDepth += 1
-                    case "|" where flowDepth == 0, ">" where flowDepth == 0:
+                    case UInt8(ascii: "|") where flowDepth == 0, UInt8(ascii: ">") where flowDepth == 0:
                         blockScalarParentIndent = indent
                         break scan
-                    case "!":
-                        while index + 1 < chars.count, !isBlank(chars[index + 1]) { index += 1 }
+                    case UInt8(ascii: "!"):
+                        while !isBlank(index + 1, end) { index += 1 }
                     default:
                         nodeStart = false
                     }
-                } else if flowDepth > 0 && c == "," {
+                } else if flowDepth > 0 && c == UInt8(ascii: ",") {
                     nodeStart = true
-                } else if flowDepth > 0 && (c == "]" || c == "}") {
+                } else if flowDepth > 0 && (c == UInt8(ascii: "]") || c == UInt8(ascii: "}")) {
                     flowDepth -= 1
-                } else if c == ":" && (isBlank(next()) || flowDepth > 0) {
+                } else if c == UInt8(ascii: ":") && (isBlank(index + 1, end) || flowDepth > 0) {
                     nodeStart = true
                 }
-                let estimate = 2 * (indent + 1) + indicators + flowDepth
-                if estimate > maximumNestingEstimate {
-                    diagnostics.append(Diagnostic(
-                        file: path, line: lineNumber, column: index + 1, severity: .error,
-                        message: "the YAML nests too deeply here (more than \(maximumNestingEstimate) levels): flatten it, or use `include:`"))
-                    return diagnostics
+                if 2 * (indent + 1) + indicators + flowDepth > maximumNestingEstimate {
+                    return [Diagnostic(
+                        file: path, line: lineNumber, column: column(index), severity: .error,
+                        message: "the YAML nests too deeply here (more than \(maximumNestingEstimate) levels): flatten it, or use `include:`")]
                 }
             }
         }
-        return diagnostics
+        return []
     }
 
     /// 1-based line and column of a UTF-8 byte offset, for parser errors that give offsets.

@@ -59,7 +59,8 @@ extension SessionScript {
         if !structural.isEmpty { return ParseResult(script: nil, diagnostics: structural) }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // Every value is read as text; the basic resolver skips the regex-based tag rules.
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             return ParseResult(script: nil, diagnostics: [diagnostic(for: error, text: text, path: path)])
         } catch {

@@ -129,6 +129,58 @@ public protocol SessionResolver: Sendable {
     func source(forID id: String) -> SessionSource?
     /// Every id this resolver knows, for did-you-mean suggestions.
     var knownIDs: [String] { get }
+    /// Session `id` parsed; the default parses ``source(forID:)`` on every call.
+    func parsedSession(forID id: String) -> ParsedSession?
+}
+
+/// An included session as the compiler needs it: parsed, or why it cannot be read.
+public struct ParsedSession: Sendable {
+    public var id: String
+    public var path: String
+    public var result: SessionScript.ParseResult
+    /// Why the file could not be read at all; `result` is empty then.
+    public var unreadable: String?
+
+    public init(source: SessionSource) {
+        id = source.id
+        path = source.path
+        unreadable = source.problem
+        result = source.problem == nil
+            ? SessionScript.parse(text: source.text, path: source.path, id: source.id)
+            : SessionScript.ParseResult(script: nil, diagnostics: [])
+    }
+}
+
+extension SessionResolver {
+    public func parsedSession(forID id: String) -> ParsedSession? {
+        source(forID: id).map(ParsedSession.init(source:))
+    }
+}
+
+/// Another resolver with every session parsed once up front, so that compiling a script
+/// with includes parses only the script itself. Build one per library load (the daemon,
+/// on start and reload) and compile against it many times.
+public struct PreparsedSessions: SessionResolver {
+    public let base: any SessionResolver
+    private let parsed: [String: ParsedSession]
+    public let knownIDs: [String]
+
+    public init(_ base: any SessionResolver) {
+        self.base = base
+        let ids = base.knownIDs
+        var parsed: [String: ParsedSession] = [:]
+        for id in ids {
+            if let session = base.parsedSession(forID: id) { parsed[id] = session }
+        }
+        self.parsed = parsed
+        self.knownIDs = ids
+    }
+
+    public func source(forID id: String) -> SessionSource? { base.source(forID: id) }
+
+    public func parsedSession(forID id: String) -> ParsedSession? {
+        parsed[id] ?? base.parsedSession(forID: id)
+    }
 }
 
 /// A resolver over scripts held in memory, keyed by id: for tests, and for callers that

@@ -285,19 +285,19 @@ struct Resolution {
             error(location, "includes nest more than \(limits.maximumIncludeDepth) deep (\(chain.joined(separator: " → "))): flatten them")
             return nil
         }
-        guard let source = resolver.source(forID: id) else {
+        guard let source = resolver.parsedSession(forID: id) else {
             let known = resolver.knownIDs
             let hint = DidYouMean.suggestion(for: id, in: known).map { " (did you mean '\($0)'?)" } ?? ""
             error(location, "unknown session '\(id)' in `include`\(hint): `limber sessions` lists the ids you can include")
             failed.insert(id)
             return nil
         }
-        if let problem = source.problem {
+        if let problem = source.unreadable {
             error(location, "included session '\(id)' cannot be read: \(problem)")
             failed.insert(id)
             return nil
         }
-        let parsed = SessionScript.parse(text: source.text, path: source.path, id: id)
+        let parsed = source.result
         guard let script = parsed.script else {
             let errors = parsed.diagnostics.filter { $0.severity == .error }
             let first = errors.first.map { ": first, \($0)" } ?? ""
