@@ -57,4 +57,14 @@ import Testing
         let noFile = library.compile(file: root.appendingPathComponent("nope.yaml").path)
         #expect(noFile.diagnostics.first?.message == "no such file: check the path")
     }
+
+    @Test func preparsedSessionsCompileTheSame() throws {
+        let sessions = InMemorySessions(["box-breathing": boxBreathing, "broken": "name: [x"])
+        let plain = TimelineCompiler(resolver: sessions).compile(text: designSketch, path: "t.yaml")
+        let preparsed = TimelineCompiler(resolver: PreparsedSessions(sessions)).compile(text: designSketch, path: "t.yaml")
+        #expect(plain.timeline != nil)
+        #expect(plain.timeline == preparsed.timeline)
+        let broken = TimelineCompiler(resolver: PreparsedSessions(sessions)).compile(text: script("  - include: broken\n"), path: "t.yaml")
+        #expect(broken.errors.first?.message.hasPrefix("included session 'broken' has 1 error(s)") == true)
+    }
 }
