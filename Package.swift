@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "limberd", targets: ["limberd"]),
         .executable(name: "limber", targets: ["limber"]),
+        .executable(name: "limber-bench", targets: ["limber-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,6 +60,11 @@ let package = Package(
                 "LimberDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "limber-bench",
+            dependencies: ["LimberCore"],
+            path: "bench/limber-bench"
         ),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
         .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore"]),

@@ -58,15 +58,22 @@ public struct DaemonPaths: Sendable {
 public enum Daemon {
     /// Runs until SIGTERM or SIGINT; throws `StartupError` when it cannot start.
     public static func run(options: DaemonOptions, logger: Logger) async throws {
-        let activated = SocketActivation.adopt(logger: logger)
-        var paths = try DaemonPaths.resolve(options)
-        if let activated, let path = activated.path { paths.socket = path }
+        let notifier = SystemdNotifier(logger: logger, unsettingEnvironment: true)
+        let activated: ActivatedSocket?
+        do {
+            activated = try SocketActivation.adoptFromEnvironment()
+        } catch {
+            throw StartupError("cannot use the socket systemd passed: \(error.message)")
+        }
+        let paths = try DaemonPaths.resolve(options)
         try makeDirectory(paths.stateDirectory)
         let endpoint: ControlEndpoint
         let lock: InstanceLock
         if let activated {
+            // The socket file belongs to limberd.socket: never replaced or removed here.
+            try makeDirectory((paths.socket as NSString).deletingLastPathComponent)
             lock = try InstanceLock(socketPath: paths.socket)
-            endpoint = .inherited(fd: activated.fd, path: activated.path)
+            endpoint = .inherited(fd: activated.descriptor, path: paths.socket)
         } else {
             try makeDirectory((paths.socket as NSString).deletingLastPathComponent)
             lock = try InstanceLock(socketPath: paths.socket)
@@ -78,10 +85,9 @@ public enum Daemon {
             endpoint = .path(paths.socket)
         }
 
-        let notifier = SystemdNotifier(logger: logger)
         let events = EventHub(logger: logger)
         let output = makeOutput(device: options.device ?? "default", volume: 0.5, logger: logger)
-        let sessions = makeSessions(directories: options.sessionDirectories, logger: logger)
+        let sessions = LibraryCatalog(directories: options.sessionDirectories)
         let runLog = RunLog(stateDirectory: paths.stateDirectory, logger: logger)
         let runner = SessionRunner(
             clock: ContinuousClock(), output: output, events: events, logger: logger,
@@ -91,17 +97,14 @@ public enum Daemon {
             reload: { () async throws(ControlError) -> ReloadResult in
                 notifier.reloading()
                 let result = await sessions.reload()
-                notifier.ready()
+                notifier.ready(status: "idle")
                 return result
             })
         var limits = ControlLimits()
         limits.idleTimeout = .nanoseconds(Int64(SessionRunner<ContinuousClock>.seconds(options.idleTimeout) * 1e9))
         let server = ControlServer(
             endpoint: endpoint, commands: commands, limits: limits, logger: logger,
-            onListening: {
-                notifier.ready()
-                notifier.status("idle")
-            })
+            onListening: { notifier.ready(status: "idle") })
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -136,7 +139,7 @@ struct RunnerService<C: Clock>: Service where C.Duration == Duration {
 
     func run() async throws {
         try? await gracefulShutdown()
-        notifier.stopping()
+        notifier.stopping(status: "stopping")
         await runner.shutdown()
         output.shutdown()
     }

@@ -3,16 +3,6 @@ import Foundation
 import LimberCore
 import LimberDaemon
 
-/// Exit statuses of `limber` (also listed in `limber --help`).
-enum ExitStatus {
-    /// The daemon refused the request, or a file is invalid.
-    static let failure = ExitCode(1)
-    /// Bad command-line usage.
-    static let usage = ExitCode(2)
-    /// limberd is not running or cannot be reached.
-    static let unreachable = ExitCode(3)
-}
-
 /// How `limber` finds the daemon: `--socket`, else `$LIMBER_SOCKET`, else the default path.
 struct DaemonConnection: ParsableArguments {
     @Option(
@@ -28,15 +18,15 @@ struct DaemonConnection: ParsableArguments {
     /// Connects, or prints what to do and exits with status 3.
     func connect() throws -> ControlClient {
         guard let path else {
-            Console.error(
+            Output.fail(
                 "XDG_RUNTIME_DIR is not set, so limber cannot find limberd's socket; pass --socket PATH or set LIMBER_SOCKET")
-            throw ExitStatus.unreachable
+            throw ExitCode.unreachable
         }
         do {
             return try ControlClient(path: path)
         } catch {
-            Console.error(error.message)
-            throw ExitStatus.unreachable
+            Output.fail(error.message)
+            throw ExitCode.unreachable
         }
     }
 
@@ -59,25 +49,13 @@ struct DaemonConnection: ParsableArguments {
         do {
             return try client.call(cmd, args: args, as: type)
         } catch let error as ControlError {
-            Console.error(error.message)
-            for detail in error.details ?? [] { Console.error(detail) }
-            throw ExitStatus.failure
+            Output.fail(error.message)
+            for detail in error.details ?? [] { Output.fail(detail) }
+            throw ExitCode.problem
         } catch let error as ClientError {
-            Console.error(error.message)
-            throw ExitStatus.unreachable
+            Output.fail(error.message)
+            throw ExitCode.unreachable
         }
     }
 }
 
-/// Output helpers shared by every command.
-enum Console {
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data("limber: \(message)\n".utf8))
-    }
-
-    static func write(_ data: Data) {
-        FileHandle.standardOutput.write(data)
-    }
-
-    static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
-}

@@ -29,7 +29,7 @@ extension Limber {
             let client = try connection.connect()
             if json {
                 let status: StatusResult = try DaemonConnection.call(client, "status")
-                Console.write(ControlCodec.line(status))
+                Output.write(ControlCodec.line(status))
                 return
             }
             let status: StatusResult = try DaemonConnection.call(client, "status")
@@ -135,7 +135,7 @@ extension Limber {
         func run() throws {
             let result: ReloadResult = try connection.call("reload")
             print("reloaded: \(result.sessions) sessions")
-            for problem in result.problems { Console.error(problem) }
+            for problem in result.problems { Output.fail(problem) }
         }
     }
 }
@@ -148,12 +148,12 @@ enum ScriptArgument {
         guard looksLikePath || FileManager.default.fileExists(atPath: argument) else { return nil }
         let url = URL(fileURLWithPath: argument)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            Console.error("cannot read \(argument): no such file (give a session id or a path to a .yaml script)")
-            throw ExitStatus.failure
+            Output.fail("cannot read \(argument): no such file (give a session id or a path to a .yaml script)")
+            throw ExitCode.problem
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            Console.error("\(argument) is not UTF-8 text; save it as UTF-8")
-            throw ExitStatus.failure
+            Output.fail("\(argument) is not UTF-8 text; save it as UTF-8")
+            throw ExitCode.problem
         }
         return (text, url.standardizedFileURL.path)
     }

@@ -34,17 +34,17 @@ extension Limber {
             do {
                 first = try client.rawCall("watch")
             } catch let error as ClientError {
-                Console.error(error.message)
-                throw ExitStatus.unreachable
+                Output.fail(error.message)
+                throw ExitCode.unreachable
             }
             let reply = try? ControlCodec.decoder().decode(ControlReply<WatchResult>.self, from: first)
             guard let status = reply?.result?.status else {
-                Console.error(reply?.error?.message ?? "limberd did not accept watch")
-                throw ExitStatus.failure
+                Output.fail(reply?.error?.message ?? "limberd did not accept watch")
+                throw ExitCode.problem
             }
             var view = WatchView(status: status)
-            let mode: WatchView.Mode = json ? .json : waybar ? .waybar : (Console.isTerminal ? .terminal : .lines)
-            if mode == .json { Console.write(first + Data([0x0A])) }
+            let mode: WatchView.Mode = json ? .json : waybar ? .waybar : (Output.isTerminal ? .terminal : .lines)
+            if mode == .json { Output.write(first + Data([0x0A])) }
             view.render(mode, changed: true)
             while true {
                 let outcome: ControlClient.ReadOutcome
@@ -52,18 +52,18 @@ extension Limber {
                     outcome = try client.readLine(timeoutMilliseconds: mode == .terminal ? 200 : mode == .waybar ? 1000 : -1)
                 } catch {
                     view.finish(mode)
-                    Console.error("lost the connection to limberd: \(error.message)")
-                    throw ExitStatus.unreachable
+                    Output.fail("lost the connection to limberd: \(error.message)")
+                    throw ExitCode.unreachable
                 }
                 switch outcome {
                 case .closed:
                     view.finish(mode)
-                    if mode != .json && mode != .waybar { Console.error("limberd closed the connection (it stopped, or dropped this watcher for reading too slowly)") }
+                    if mode != .json && mode != .waybar { Output.fail("limberd closed the connection (it stopped, or dropped this watcher for reading too slowly)") }
                     return
                 case .timedOut:
                     view.render(mode, changed: false)
                 case .line(let line):
-                    if mode == .json { Console.write(line + Data([0x0A])) }
+                    if mode == .json { Output.write(line + Data([0x0A])) }
                     guard let event = try? ControlCodec.decoder().decode(ControlEvent.self, from: line) else { continue }
                     view.apply(event)
                     view.render(mode, changed: true)

@@ -59,11 +59,8 @@ struct Limberd: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = DaemonLogHandler.make(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let format = JournalLogHandler.Format.detect()
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, format: format, logLevel: level) }
         let logger = Logger(label: "limberd")
         var options = DaemonOptions()
         options.socket = socket

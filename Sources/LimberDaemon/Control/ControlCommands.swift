@@ -5,7 +5,7 @@ import Logging
 /// Carries out control requests: the one place that knows what each command does.
 public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     public let runner: SessionRunner<C>
-    public let sessions: any SessionSource
+    public let sessions: any SessionCatalog
     public let output: any CueOutput
     public let events: EventHub
     /// Re-reads configuration and sessions; throws the config's errors.
@@ -14,7 +14,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     public let nextBreak: @Sendable () async -> NextBreak?
 
     public init(
-        runner: SessionRunner<C>, sessions: any SessionSource, output: any CueOutput, events: EventHub,
+        runner: SessionRunner<C>, sessions: any SessionCatalog, output: any CueOutput, events: EventHub,
         reload: @escaping @Sendable () async throws(ControlError) -> ReloadResult,
         nextBreak: @escaping @Sendable () async -> NextBreak? = { nil }
     ) {

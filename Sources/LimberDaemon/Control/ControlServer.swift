@@ -145,7 +145,7 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
                         case .failure(let rejected):
                             try await send(rejected.error, id: rejected.id, to: outbound)
                         case .success(let request) where request.cmd == "watch":
-                            try await watch(request, channel: channel, inbound: inbound, outbound: outbound)
+                            try await watch(request, channel: channel, outbound: outbound)
                             return
                         case .success(let request):
                             let reply = await commands.reply(to: request)
@@ -161,20 +161,20 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
 
     /// Turns the connection into an event stream until the client goes away.
     private func watch(
-        _ request: ControlRequest, channel: any Channel,
-        inbound: NIOAsyncChannelInboundStream<ControlFrame>, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        _ request: ControlRequest, channel: any Channel, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async throws {
-        // A watcher only listens: it must not be closed for being quiet.
+        // A watcher only listens: it must not be closed for being quiet, and its
+        // hanging up ends the stream at once rather than at the next event.
         _ = try? await channel.pipeline.removeHandler(name: "idle-closer").get()
         _ = try? await channel.pipeline.removeHandler(name: "idle-state").get()
+        try? await channel.pipeline.addHandler(CloseOnHangUp(), position: .first).get()
         let events = commands.events.subscribe(onDrop: { channel.close(promise: nil) })
         let first = ControlReply(id: request.id, result: WatchResult(status: await commands.status()))
         try await outbound.write(ByteBuffer(bytes: ControlCodec.line(first)))
         let encoder = ControlCodec.encoder()
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
-                // Ends when the client closes its side; anything it sends is ignored.
-                do { for try await _ in inbound {} } catch {}
+                try? await channel.closeFuture.get()
             }
             tasks.addTask {
                 for await event in events {
@@ -227,6 +227,18 @@ final class IdleCloser: ChannelInboundHandler, RemovableChannelHandler, Sendable
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line)))
             .whenComplete { _ in bound.value.close(promise: nil) }
+    }
+}
+
+/// Closes a watch connection as soon as the client hangs up.
+final class CloseOnHangUp: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 }
 

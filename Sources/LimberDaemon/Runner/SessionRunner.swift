@@ -41,6 +41,14 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         var started: Date
         var skipped: Int
         var generation: UInt64
+        /// Time spent running before the current stretch (pauses excluded).
+        var activeBefore: Duration = .zero
+        /// Start of the current running stretch; nil while paused.
+        var runningSince: C.Instant?
+
+        func activeTime(at now: C.Instant) -> Duration {
+            activeBefore + (runningSince.map { $0.duration(to: now) } ?? .zero)
+        }
     }
 
     private let clock: C
@@ -83,7 +91,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         generation &+= 1
         active = Active(
             timeline: timeline, marks: Self.marks(of: timeline), origin: now, pausedAt: nil,
-            nextMark: 0, segment: 0, started: Date(), skipped: 0, generation: generation)
+            nextMark: 0, segment: 0, started: Date(), skipped: 0, generation: generation, runningSince: now)
         output.beginSession()
         publish(
             .sessionStarted, at: now, due: now, name: timeline.name, steps: timeline.segments.count,
@@ -100,6 +108,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         }
         let now = clock.now
         current.pausedAt = current.origin.duration(to: now)
+        current.activeBefore = current.activeTime(at: now)
+        current.runningSince = nil
         active = current
         cancelTimer()
         output.cancelScheduled()
@@ -115,6 +125,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         let now = clock.now
         current.origin = now.advanced(by: .zero - position)
         current.pausedAt = nil
+        current.runningSince = now
         active = current
         publish(.resumed, at: now, offsetMs: Self.milliseconds(position))
         scheduleAudio(now: now)
@@ -287,7 +298,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         let record = RunRecord(
             session: timeline.id, name: timeline.name, kind: timeline.kind,
             started: WallTime.iso8601(current.started), ended: WallTime.iso8601(),
-            plannedMs: timeline.totalMs, actualMs: elapsed,
+            plannedMs: timeline.totalMs, actualMs: Self.milliseconds(current.activeTime(at: now)),
             stepsCompleted: max(0, completedSteps - (outcome == .completed ? current.skipped : 0)),
             steps: timeline.segments.count, stepsSkipped: current.skipped, outcome: outcome,
             reason: reason?.rawValue)

@@ -1,7 +1,7 @@
 import LimberCore
 
 /// Where the daemon finds and compiles sessions.
-public protocol SessionSource: Sendable {
+public protocol SessionCatalog: Sendable {
     /// Every session on the search path, and the files that did not validate.
     func list() async -> SessionsResult
     /// Compiles the session with this id.

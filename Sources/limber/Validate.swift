@@ -1,0 +1,52 @@
+import ArgumentParser
+import LimberCore
+
+extension Limber {
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check session scripts, reporting every problem as file:line:column.",
+            discussion: """
+                Includes are looked up in each file's own directory first, then on the \
+                sessions search path (or --sessions). Heat-safety findings are warnings, \
+                errors with --strict.
+
+                Exit status: 0 every file is valid, 1 a file is invalid (or has warnings \
+                under --strict), 2 usage error.
+                """
+        )
+
+        @Argument(help: ArgumentHelp("Session script files to check.", valueName: "FILE"))
+        var files: [String] = []
+
+        @Flag(help: "Treat warnings (heat safety) as errors.")
+        var strict = false
+
+        @OptionGroup var sessions: SessionsOptions
+
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("give at least one FILE to check, e.g. limber validate Sessions/*.yaml") }
+        }
+
+        func run() async throws {
+            let library = sessions.library()
+            var invalid = 0
+            var errors = 0
+            var warnings = 0
+            for file in files {
+                let result = library.compile(file: file, strict: strict)
+                for diagnostic in result.diagnostics { print(diagnostic) }
+                errors += result.errors.count
+                warnings += result.warnings.count
+                if !result.isValid { invalid += 1 }
+            }
+            let files = files.count == 1 ? "1 file" : "\(files.count) files"
+            let counts = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+            if invalid == 0 {
+                print("\(files) valid (\(counts))")
+            } else {
+                print("\(invalid) of \(files) invalid (\(counts))")
+                throw ExitCode.problem
+            }
+        }
+    }
+}

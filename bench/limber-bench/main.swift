@@ -1,0 +1,17 @@
+// limber-bench: figures for Limber's hot paths. `limber-bench <command> [options]`;
+// add a command by adding an entry to `commands`.
+import Foundation
+import LimberCore
+
+let commands: [String: (summary: String, run: ([String]) -> Int32)] = [
+    "compile": ("compile the largest session many times: median and p99 µs per compile", compileBenchmark),
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let command = commands[name] else {
+    var usage = "usage: limber-bench <command> [options]\ncommands:\n"
+    for (name, command) in commands.sorted(by: { $0.key < $1.key }) { usage += "  \(name)  \(command.summary)\n" }
+    FileHandle.standardError.write(Data(usage.utf8))
+    exit(2)
+}
+exit(command.run(Array(arguments.dropFirst())))
