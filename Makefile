@@ -1,0 +1,44 @@
+# Limber: `make run` builds and runs limberd with built-in defaults; `make test` runs the tests.
+SWIFT ?= swift
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+# Debian packages: to build (ALSA headers, SQLite) and to run the tests (a PulseAudio
+# server with a null sink, ALSA's pulse plugin, systemd-analyze).
+BUILD_PACKAGES := libasound2-dev pkg-config
+TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins systemd
+
+# Where `make run` puts the socket when XDG_RUNTIME_DIR is not set (e.g. a root shell).
+RUN_RUNTIME_DIR := $(or $(XDG_RUNTIME_DIR),/tmp/limber-runtime-$(shell id -u))
+
+.DEFAULT_GOAL := run
+.PHONY: setup setup-test build run test bench clean
+
+setup:
+	@sh mk/setup.sh $(BUILD_PACKAGES)
+
+setup-test: setup
+	@sh mk/setup.sh $(TEST_PACKAGES)
+
+build: setup
+	$(SWIFT) build --product limberd
+	$(SWIFT) build --product limber
+
+run: build
+	@mkdir -p -m 0700 "$(RUN_RUNTIME_DIR)"
+	@echo "limberd: socket $(RUN_RUNTIME_DIR)/limber/control.sock; in another terminal:"
+	@echo "  export XDG_RUNTIME_DIR=$(RUN_RUNTIME_DIR)   # only if it was not set"
+	@echo "  $$($(SWIFT) build --show-bin-path)/limber start desk-reset && $$($(SWIFT) build --show-bin-path)/limber watch"
+	XDG_RUNTIME_DIR="$(RUN_RUNTIME_DIR)" "$$($(SWIFT) build --show-bin-path)/limberd" --sessions Sessions
+
+test: setup-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	sh tests/systemd-verify.sh
+
+bench: setup
+	sh bench/run.sh
+
+clean:
+	rm -rf .build
+
+include mk/install.mk
