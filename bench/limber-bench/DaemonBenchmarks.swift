@@ -1,0 +1,218 @@
+import Foundation
+import LimberCore
+import LimberDaemon
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A limberd started for a benchmark on its own socket and state directory.
+final class BenchDaemon {
+    let directory: String
+    let socket: String
+    let process = Process()
+
+    init(binDirectory: String, sessions: [String: String], extraArguments: [String] = []) throws {
+        var template = Array("/tmp/lbench.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw BenchError("cannot create a temporary directory") }
+        directory = String(cString: made)
+        socket = directory + "/s.sock"
+        let sessionsDirectory = directory + "/sessions"
+        try FileManager.default.createDirectory(atPath: sessionsDirectory, withIntermediateDirectories: true)
+        for (id, text) in sessions {
+            try text.write(toFile: "\(sessionsDirectory)/\(id).yaml", atomically: true, encoding: .utf8)
+        }
+        process.executableURL = URL(fileURLWithPath: binDirectory + "/limberd")
+        process.arguments =
+            ["--socket", socket, "--state-dir", directory + "/state", "--sessions", sessionsDirectory, "--log-level", "warning"]
+            + extraArguments
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while (try? ControlClient(path: socket)) == nil {
+            guard Date() < deadline, process.isRunning else { throw BenchError("limberd did not start (\(binDirectory)/limberd)") }
+            usleep(10_000)
+        }
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Where limberd and limber are: `--bin DIR`, else next to this executable.
+func binDirectory(_ arguments: [String]) -> String {
+    if let index = arguments.firstIndex(of: "--bin"), index + 1 < arguments.count { return arguments[index + 1] }
+    return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+}
+
+func option(_ name: String, in arguments: [String], default value: Double) -> Double {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let number = Double(arguments[index + 1])
+    else { return value }
+    return number
+}
+
+func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))]
+}
+
+/// Busy loops on every core, so timing is measured under load.
+func startLoad(_ count: Int) -> [Process] {
+    (0..<count).compactMap { _ in
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "while :; do :; done"]
+        return (try? process.run()) == nil ? nil : process
+    }
+}
+
+/// Cue timing: event timestamp minus scheduled instant over a session of 250 ms steps.
+func timingBenchmark(_ arguments: [String]) -> Int32 {
+    let seconds = option("--seconds", in: arguments, default: 120)
+    let steps = Int(seconds * 4)
+    let script = """
+        name: Timing
+        kind: exercise
+        description: 250 ms steps for the timing benchmark.
+        steps:
+          - repeat: \(steps)
+            steps:
+              - do: Tick
+                for: 250ms
+        """
+    let device = arguments.firstIndex(of: "--device").map { arguments[$0 + 1] } ?? "null"
+    do {
+        let daemon = try BenchDaemon(binDirectory: binDirectory(arguments), sessions: ["timing": script], extraArguments: ["--device", device])
+        defer { daemon.stop() }
+        let load = arguments.contains("--no-load") ? [] : startLoad(2)
+        defer { for process in load { process.terminate() } }
+        let watcher = try ControlClient(path: daemon.socket)
+        _ = try watcher.rawCall("watch")
+        let control = try ControlClient(path: daemon.socket)
+        let _: StatusResult = try control.call("start", args: ["id": .string("timing")])
+        var errors: [Double] = []
+        var last: Double = .nan
+        let decoder = ControlCodec.decoder()
+        while true {
+            guard case .line(let line) = try watcher.readLine(timeoutMilliseconds: 5000) else {
+                throw BenchError("the event stream stopped")
+            }
+            guard let event = try? decoder.decode(ControlEvent.self, from: line) else { continue }
+            if event.event == .cue, let due = event.due {
+                last = (event.mono - due) * 1000
+                errors.append(last)
+            }
+            if event.event == .sessionFinished || event.event == .sessionStopped { break }
+        }
+        let sorted = errors.sorted()
+        print(
+            String(
+                format: "timing: %d cues over %.0f s (250 ms steps, %@): p50 %.3f ms, p99 %.3f ms, max %.3f ms; last cue %.3f ms (drift)",
+                errors.count, seconds, load.isEmpty ? "no load" : "both cores busy", percentile(sorted, 0.5),
+                percentile(sorted, 0.99), sorted.last ?? .nan, last))
+        return 0
+    } catch {
+        FileHandle.standardError.write(Data("limber-bench timing: \(error)\n".utf8))
+        return 1
+    }
+}
+
+/// Per-process counters read from /proc.
+struct ProcessCounters {
+    var rssKiB: Int
+    var cpuMilliseconds: Double
+    var contextSwitches: Int
+
+    static func read(pid: Int32) -> ProcessCounters {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        // Fields after the command name (which may contain spaces): utime is field 14, stime 15.
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let utime = fields.count > 12 ? Double(fields[11]) ?? 0 : 0
+        let stime = fields.count > 12 ? Double(fields[12]) ?? 0 : 0
+        var switches = 0
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        for task in tasks {
+            let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n") where line.hasPrefix("voluntary_ctxt_switches:") {
+                switches += Int(line.split(separator: "\t").last ?? "") ?? 0
+            }
+        }
+        return ProcessCounters(rssKiB: rss, cpuMilliseconds: (utime + stime) / ticks * 1000, contextSwitches: switches)
+    }
+}
+
+/// An idle daemon: RSS, CPU and wake-ups per minute.
+func idleBenchmark(_ arguments: [String]) -> Int32 {
+    let seconds = option("--seconds", in: arguments, default: 60)
+    do {
+        let daemon = try BenchDaemon(binDirectory: binDirectory(arguments), sessions: [:])
+        defer { daemon.stop() }
+        sleep(2)
+        let before = ProcessCounters.read(pid: daemon.pid)
+        usleep(UInt32(seconds * 1_000_000))
+        let after = ProcessCounters.read(pid: daemon.pid)
+        let perMinute = 60 / seconds
+        print(
+            String(
+                format: "idle: over %.0f s: RSS %.1f MB, CPU %.2f ms/min, wake-ups %.1f/min (voluntary context switches, all threads)",
+                seconds, Double(after.rssKiB) / 1024, (after.cpuMilliseconds - before.cpuMilliseconds) * perMinute,
+                Double(after.contextSwitches - before.contextSwitches) * perMinute))
+        return 0
+    } catch {
+        FileHandle.standardError.write(Data("limber-bench idle: \(error)\n".utf8))
+        return 1
+    }
+}
+
+/// `limber status` as a process, and `status` requests over one connection.
+func statusBenchmark(_ arguments: [String]) -> Int32 {
+    let bin = binDirectory(arguments)
+    let requests = Int(option("--requests", in: arguments, default: 20000))
+    do {
+        let daemon = try BenchDaemon(binDirectory: bin, sessions: [:])
+        defer { daemon.stop() }
+        var roundTrips: [Double] = []
+        for _ in 0..<40 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: bin + "/limber")
+            process.arguments = ["status", "--socket", daemon.socket]
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            let start = DispatchTime.now().uptimeNanoseconds
+            try process.run()
+            process.waitUntilExit()
+            roundTrips.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            guard process.terminationStatus == 0 else { throw BenchError("limber status exited \(process.terminationStatus)") }
+        }
+        roundTrips.sort()
+        let client = try ControlClient(path: daemon.socket)
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<requests {
+            _ = try client.rawCall("status")
+        }
+        let sequential = Double(requests) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        print(
+            String(
+                format: "status: `limber status` process round trip median %.2f ms (p90 %.2f ms, 40 runs); %.0f requests/s over one connection (%d sequential request/reply pairs)",
+                percentile(roundTrips, 0.5), percentile(roundTrips, 0.9), sequential, requests))
+        return 0
+    } catch {
+        FileHandle.standardError.write(Data("limber-bench status: \(error)\n".utf8))
+        return 1
+    }
+}

@@ -1,0 +1,15 @@
+#!/bin/sh
+# `make bench`: builds in release mode and prints every benchmark figure.
+# Figures are for reading, not asserting: this machine is shared and noisy.
+set -eu
+cd "$(dirname "$0")/.."
+SWIFT=${SWIFT:-swift}
+$SWIFT build -c release --product limberd
+$SWIFT build -c release --product limber
+$SWIFT build -c release --product limber-bench
+bin=$($SWIFT build -c release --show-bin-path)
+"$bin/limber-bench" compile --sessions Sessions
+"$bin/limber-bench" render || true
+"$bin/limber-bench" status --bin "$bin"
+"$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}"
+"$bin/limber-bench" idle --bin "$bin" --seconds "${IDLE_SECONDS:-60}"
