@@ -74,6 +74,7 @@ let package = Package(
                 "LimberDaemon", "LimberCore", "LimberAudio",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["LimberCore"]),
