@@ -89,9 +89,10 @@ public enum Daemon {
         let output = makeOutput(device: options.device ?? "default", volume: 0.5, logger: logger)
         let sessions = LibraryCatalog(directories: options.sessionDirectories)
         let runLog = RunLog(stateDirectory: paths.stateDirectory, logger: logger)
+        let records = RecordQueue<RunRecord>(write: { await runLog.append($0) })
         let runner = SessionRunner(
             clock: ContinuousClock(), output: output, events: events, logger: logger,
-            onRecord: { record in Task { await runLog.append(record) } })
+            onRecord: { records.submit($0) })
         let commands = ControlCommands(
             runner: runner, sessions: sessions, output: output, events: events,
             reload: { () async throws(ControlError) -> ReloadResult in
@@ -107,8 +108,11 @@ public enum Daemon {
             onListening: { notifier.ready(status: "idle") })
         let group = ServiceGroup(
             configuration: .init(
+                // Shut down in reverse: the server first, then the runner (which records a
+                // running session as stopped), then the queue writes what is left.
                 services: [
-                    .init(service: RunnerService(runner: runner, output: output, notifier: notifier)),
+                    .init(service: records),
+                    .init(service: RunnerService(runner: runner, output: output, notifier: notifier, records: records)),
                     .init(service: server),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -136,11 +140,13 @@ struct RunnerService<C: Clock>: Service where C.Duration == Duration {
     let runner: SessionRunner<C>
     let output: any CueOutput
     let notifier: SystemdNotifier
+    let records: RecordQueue<RunRecord>
 
     func run() async throws {
         try? await gracefulShutdown()
         notifier.stopping(status: "stopping")
         await runner.shutdown()
+        records.close()
         output.shutdown()
     }
 }
