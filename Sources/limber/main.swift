@@ -1,1 +1,0 @@
-print("limber: not built yet")
