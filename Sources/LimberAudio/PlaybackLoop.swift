@@ -64,6 +64,10 @@ struct PlaybackLoop {
 
     private enum Outcome { case finished, shutdown, failed }
 
+    /// Seconds of audio a stream may be written ahead of the wall clock before the loop
+    /// sleeps; well above any real device's buffer plus server latency.
+    private static let maximumLead = 0.25
+
     /// A cue being mixed into the stream from `startFrame` on.
     private struct Voice {
         var cue: Cue
@@ -85,6 +89,7 @@ struct PlaybackLoop {
         var frameZero: ContinuousClock.Instant?
         var mix = [Int32](repeating: 0, count: period)
         var output = [Int16](repeating: 0, count: period)
+        let opened = ContinuousClock.now
 
         while true {
             var cancelled = false
@@ -169,6 +174,12 @@ struct PlaybackLoop {
             }
             let now = ContinuousClock.now
             voices.removeAll { $0.endFrame <= stream.framesWritten }
+            // A PCM without a clock (`null`, `file`) never blocks a write; keep such a stream
+            // near real time instead of spinning a core on silence.
+            let ahead = Double(stream.framesWritten) / rate - (now - opened) / .seconds(1)
+            if sessionActive, ahead > Self.maximumLead {
+                Thread.sleep(forTimeInterval: ahead - Self.maximumLead / 2)
+            }
 
             let delay = stream.delayFrames()
             if let delay {

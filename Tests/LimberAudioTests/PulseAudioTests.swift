@@ -10,12 +10,13 @@ struct Child {
     let pid: pid_t
 
     /// Starts `path` with `arguments` and `environment`, stdout to `output` (or /dev/null).
-    init(_ path: String, _ arguments: [String], environment: [String: String], output: String = "/dev/null") throws {
+    init(_ path: String, _ arguments: [String], environment: [String: String],
+         output: String = "/dev/null", errorOutput: String = "/dev/null") throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
