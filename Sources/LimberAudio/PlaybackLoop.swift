@@ -191,6 +191,12 @@ struct PlaybackLoop {
                 frameZero = now - .seconds(Double(heard) / rate)
                 stream.lostSync = false
                 logger.debug("audio clock mapped", metadata: ["delay_frames": "\(delay)"])
+            } else if frameZero == nil, stream.framesWritten >= Int64(4 * stream.bufferFrames) {
+                // A PCM that reports no delay or never says it runs: assume a full buffer
+                // ahead rather than holding scheduled cues forever.
+                let heard = stream.framesWritten - Int64(stream.bufferFrames)
+                frameZero = now - .seconds(Double(heard) / rate)
+                logger.debug("audio clock mapped without snd_pcm_delay")
             }
         }
     }

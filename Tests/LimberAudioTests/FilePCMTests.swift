@@ -115,3 +115,41 @@ struct UnavailableDeviceTests {
         #expect(error.description.contains("hw:9"))
     }
 }
+
+@Suite("Session stream on the ALSA file PCM")
+struct SessionFilePCMTests {
+    @Test("scheduled cues land at sample positions the requested interval apart")
+    func sampleExactPlacement() async throws {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("limber-session-\(UUID().uuidString).wav").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let player = CuePlayer(settings: AudioSettings(device: "file:'\(path)',wav", volume: 0.5))
+        defer { player.shutdown() }
+        player.beginSession()
+        let first = ContinuousClock.now + .milliseconds(500)
+        player.schedule(.tick, at: first)
+        player.schedule(.tick, at: first + .milliseconds(300))
+        player.schedule(.check, at: first + .seconds(5))
+        try await Task.sleep(until: first + .milliseconds(400))
+        #expect(player.status == .playing)
+        #expect(player.outputLatency != nil)
+        player.cancelScheduled()   // drops the check, not yet started
+        player.endSession()
+        #expect(player.waitUntilIdle(timeout: .seconds(10)))
+        #expect(player.status == .idle)
+
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let samples = try #require(WAVFile.decode(bytes)).samples
+        let tick = CueBank.shared.samples(for: .tick, volume: 0.5)
+        let onsets = Signal.onsets(samples, threshold: 1, quiet: 4_800)
+        #expect(onsets.count == 2, "onsets \(onsets)")
+        if onsets.count == 2 {
+            #expect(onsets[1] - onsets[0] == 14_400)
+            // An onset is the cue's first non-zero sample; the cue starts a few zeros earlier.
+            let leadingZeros = tick.firstIndex { $0 != 0 } ?? 0
+            let start = onsets[0] - leadingZeros
+            let placed = samples[start..<min(start + tick.count, samples.count)].elementsEqual(tick)
+            #expect(placed, "the tick is not mixed in unaltered at frame \(start)")
+        }
+    }
+}
