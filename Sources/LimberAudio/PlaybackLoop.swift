@@ -68,6 +68,11 @@ struct PlaybackLoop {
     /// sleeps; well above any real device's buffer plus server latency.
     private static let maximumLead = 0.25
 
+    /// Periods over which the device-versus-monotonic drift is averaged, and the mean
+    /// mismatch in seconds that moves the mapping.
+    private static let driftWindow = 100
+    private static let driftTolerance = 0.015
+
     /// A cue being mixed into the stream from `startFrame` on.
     private struct Voice {
         var cue: Cue
@@ -90,6 +95,9 @@ struct PlaybackLoop {
         var mix = [Int32](repeating: 0, count: period)
         var output = [Int16](repeating: 0, count: period)
         let opened = ContinuousClock.now
+        var drift: (sum: Double, count: Int) = (0, 0)
+        // A PCM that never blocks a write has no clock to drift from.
+        var clockless = false
 
         while true {
             var cancelled = false
@@ -178,6 +186,7 @@ struct PlaybackLoop {
             // near real time instead of spinning a core on silence.
             let ahead = Double(stream.framesWritten) / rate - (now - opened) / .seconds(1)
             if sessionActive, ahead > Self.maximumLead {
+                clockless = true
                 Thread.sleep(forTimeInterval: ahead - Self.maximumLead / 2)
             }
 
@@ -191,6 +200,22 @@ struct PlaybackLoop {
                 frameZero = now - .seconds(Double(heard) / rate)
                 stream.lostSync = false
                 logger.debug("audio clock mapped", metadata: ["delay_frames": "\(delay)"])
+            } else if let mapped = frameZero, !clockless, stream.isRunning, let delay {
+                // The device's clock and the monotonic clock drift apart (tens of ppm: about
+                // 0.2 s an hour). Average the mismatch over a second and re-anchor only when
+                // it persists beyond 15 ms, so jitter in snd_pcm_delay never moves a cue.
+                let heard = Double(stream.framesWritten - delay)
+                let predicted = (now - mapped) / .seconds(1) * rate
+                drift.sum += heard - predicted
+                drift.count += 1
+                if drift.count >= Self.driftWindow {
+                    let mean = drift.sum / Double(drift.count)
+                    if abs(mean) > Self.driftTolerance * rate {
+                        frameZero = mapped - .seconds(mean / rate)
+                        logger.debug("audio clock re-anchored", metadata: ["drift_ms": "\(Int(mean / rate * 1000))"])
+                    }
+                    drift = (0, 0)
+                }
             } else if frameZero == nil, stream.framesWritten >= Int64(4 * stream.bufferFrames) {
                 // A PCM that reports no delay or never says it runs: assume a full buffer
                 // ahead rather than holding scheduled cues forever.
