@@ -120,6 +120,14 @@ public final class CuePlayer: Sendable {
         core.waitUntilIdle(timeout: timeout)
     }
 
+    /// Returns once nothing is queued or playing and the PCM is closed (or the player
+    /// has shut down), without holding a thread while it waits.
+    public func idle() async {
+        await withCheckedContinuation { continuation in
+            core.whenIdle { continuation.resume() }
+        }
+    }
+
     /// Stops the playback thread, discarding what is playing (daemon exit).
     public func shutdown() {
         core.requestShutdown()
@@ -159,6 +167,7 @@ final class PlayerCore: @unchecked Sendable {
     let logger: Logger
     private let condition = NSCondition()
     private var state: PlayerState
+    private var idleWaiters: [@Sendable () -> Void] = []
 
     init(settings: AudioSettings, logger: Logger) {
         self.logger = logger
@@ -178,14 +187,41 @@ final class PlayerCore: @unchecked Sendable {
     /// Sleeps until there is work or shutdown; returns the state to act on, under the lock.
     func waitForWork() -> PlayerState {
         condition.lock()
-        defer { condition.unlock() }
         state.threadIdle = true
         condition.broadcast()
+        var waiters: [@Sendable () -> Void] = []
+        if !state.hasWork {
+            waiters = idleWaiters
+            idleWaiters.removeAll()
+        }
+        condition.unlock()
+        waiters.forEach { $0() }
+
+        condition.lock()
+        defer { condition.unlock() }
         while !state.shuttingDown && !state.hasWork {
             condition.wait()
         }
         state.threadIdle = false
         return state
+    }
+
+    /// Calls `action` (from any thread) once the player is idle; now if it already is.
+    func whenIdle(_ action: @escaping @Sendable () -> Void) {
+        condition.lock()
+        let idleNow = (state.threadIdle && !state.hasWork) || state.threadExited
+        if !idleNow { idleWaiters.append(action) }
+        condition.unlock()
+        if idleNow { action() }
+    }
+
+    /// Releases every idle waiter (the thread has exited).
+    func releaseIdleWaiters() {
+        condition.lock()
+        let waiters = idleWaiters
+        idleWaiters.removeAll()
+        condition.unlock()
+        waiters.forEach { $0() }
     }
 
     func requestShutdown() {

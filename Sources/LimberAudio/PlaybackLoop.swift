@@ -19,6 +19,7 @@ struct PlaybackLoop {
                 $0.status = .idle
                 $0.outputLatency = nil
             }
+            core.releaseIdleWaiters()
         }
         while true {
             let snapshot = core.waitForWork()

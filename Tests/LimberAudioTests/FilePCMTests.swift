@@ -8,14 +8,14 @@ import Testing
 @Suite("ALSA file PCM")
 struct FilePCMTests {
     /// Plays `cue` as a lone cue through `file:'PATH',wav` and returns the WAV's samples.
-    private func playThroughFile(_ cue: Cue, volume: Double) throws -> [Int16] {
+    private func playThroughFile(_ cue: Cue, volume: Double) async throws -> [Int16] {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("limber-\(UUID().uuidString).wav").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let player = CuePlayer(settings: AudioSettings(device: "file:'\(path)',wav", volume: volume))
         defer { player.shutdown() }
         player.play(cue)
-        #expect(player.waitUntilIdle(timeout: .seconds(10)))
+        await player.idle()
         #expect(player.status == .idle)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let wav = try #require(WAVFile.decode(bytes))
@@ -25,9 +25,9 @@ struct FilePCMTests {
 
     @Test("the WAV holds exactly the cue's frames, padded with silence to whole periods",
           arguments: [Cue.tick, .step, .inhale, .bell])
-    func exactFrames(cue: Cue) throws {
+    func exactFrames(cue: Cue) async throws {
         let expected = CueBank.shared.samples(for: cue, volume: 0.5)
-        let written = try playThroughFile(cue, volume: 0.5)
+        let written = try await playThroughFile(cue, volume: 0.5)
         #expect(written.count >= expected.count)
         // Padding is less than one period (10 ms = 480 frames at 48 kHz).
         #expect(written.count - expected.count < 480, "\(written.count) frames for a \(expected.count)-frame cue")
@@ -46,23 +46,23 @@ struct FilePCMTests {
     }
 
     @Test("peak in the file scales with the volume")
-    func peakScalesWithVolume() throws {
-        let quiet = Signal.peak(try playThroughFile(.go, volume: 0.2))
-        let loud = Signal.peak(try playThroughFile(.go, volume: 0.8))
+    func peakScalesWithVolume() async throws {
+        let quiet = Signal.peak(try await playThroughFile(.go, volume: 0.2))
+        let loud = Signal.peak(try await playThroughFile(.go, volume: 0.8))
         #expect(Double(quiet) <= 0.2 * 32_767 && Double(quiet) >= 0.2 * 32_767 - 2)
         #expect(Double(loud) <= 0.8 * 32_767 && Double(loud) >= 0.8 * 32_767 - 2)
         #expect(abs(Double(loud) / Double(quiet) - 4) < 0.01)
     }
 
     @Test("a muted cue (per-cue volume 0) opens nothing")
-    func mutedCue() {
+    func mutedCue() async {
         let player = CuePlayer(settings: AudioSettings(device: "null", volume: 0.5, cueVolumes: [.tick: 0]))
         defer { player.shutdown() }
         player.play(.tick)
-        #expect(player.waitUntilIdle(timeout: .seconds(5)))
+        await player.idle()
         #expect(player.openAttempts == 0)
         player.play(.step)
-        #expect(player.waitUntilIdle(timeout: .seconds(5)))
+        await player.idle()
         #expect(player.openAttempts == 1)
     }
 }
@@ -70,11 +70,11 @@ struct FilePCMTests {
 @Suite("Unavailable device")
 struct UnavailableDeviceTests {
     @Test("a PCM that does not exist reports unavailable with the reason, and the next cue retries")
-    func missingDevice() {
+    func missingDevice() async {
         let player = CuePlayer(settings: AudioSettings(device: "limber_no_such_pcm"))
         defer { player.shutdown() }
         player.play(.step)
-        #expect(player.waitUntilIdle(timeout: .seconds(5)))
+        await player.idle()
         guard case .unavailable(let reason) = player.status else {
             Issue.record("expected unavailable, got \(player.status)")
             return
@@ -84,26 +84,26 @@ struct UnavailableDeviceTests {
         #expect(player.openAttempts == 1)
 
         player.play(.tick)
-        #expect(player.waitUntilIdle(timeout: .seconds(5)))
+        await player.idle()
         #expect(player.openAttempts == 2)
 
         // Fixing the device (config reload) makes the next cue play.
         player.update(settings: AudioSettings(device: "null"))
         player.play(.tick)
-        #expect(player.waitUntilIdle(timeout: .seconds(5)))
+        await player.idle()
         #expect(player.openAttempts == 3)
         #expect(player.status == .idle)
     }
 
     @Test("a session on a missing device retries at its next scheduled cue")
-    func sessionRetries() {
+    func sessionRetries() async {
         let player = CuePlayer(settings: AudioSettings(device: "limber_no_such_pcm"))
         defer { player.shutdown() }
         player.beginSession()
-        #expect(player.waitUntilIdle(timeout: .seconds(5)))
+        await player.idle()
         #expect(player.openAttempts == 1)
         player.schedule(.tick, at: .now + .seconds(1))
-        #expect(player.waitUntilIdle(timeout: .seconds(5)))
+        await player.idle()
         #expect(player.openAttempts == 2)
         player.endSession()
     }
@@ -135,7 +135,7 @@ struct SessionFilePCMTests {
         #expect(player.outputLatency != nil)
         player.cancelScheduled()   // drops the check, not yet started
         player.endSession()
-        #expect(player.waitUntilIdle(timeout: .seconds(10)))
+        await player.idle()
         #expect(player.status == .idle)
 
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))

@@ -189,7 +189,7 @@ struct PulseAudioTests {
         player.cancelScheduled()
         try await Task.sleep(for: .milliseconds(900))
         player.endSession()
-        #expect(player.waitUntilIdle(timeout: .seconds(5)))
+        await player.idle()
         #expect(player.status == .idle)
         #expect(player.outputLatency == nil)
 
