@@ -21,7 +21,7 @@ final class PCMStream {
     static let requestedLatencyMicroseconds: UInt32 = 40_000
 
     /// Opens `device` for playback, blocking writes.
-    init(device: String, logger: Logger) throws(AudioError) {
+    init(device: String, logger: Logger = Logger(label: "limber.audio")) throws(AudioError) {
         self.device = device
         self.logger = logger
         ALSALog.route(to: logger)
