@@ -1,4 +1,5 @@
 import Foundation
+import LimberAudio
 import LimberCore
 import Logging
 import NIOCore
@@ -86,13 +87,15 @@ public enum Daemon {
         }
 
         let events = EventHub(logger: logger)
-        let output = makeOutput(device: options.device ?? "default", volume: 0.5, logger: logger)
+        let device = options.device ?? "default"
+        let output = PlayerOutput(
+            player: CuePlayer(settings: AudioSettings(device: device, volume: 0.5), logger: logger), device: device)
         let sessions = LibraryCatalog(directories: options.sessionDirectories)
         let runLog = RunLog(stateDirectory: paths.stateDirectory, logger: logger)
         let records = RecordQueue<RunRecord>(write: { await runLog.append($0) })
         let runner = SessionRunner(
             clock: ContinuousClock(), output: output, events: events, logger: logger,
-            onRecord: { records.submit($0) })
+            preroll: SessionRunner<ContinuousClock>.audioPreroll, onRecord: { records.submit($0) })
         let commands = ControlCommands(
             runner: runner, sessions: sessions, output: output, events: events,
             reload: { () async throws(ControlError) -> ReloadResult in

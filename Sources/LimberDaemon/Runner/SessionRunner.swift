@@ -47,7 +47,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         var runningSince: C.Instant?
 
         func activeTime(at now: C.Instant) -> Duration {
-            activeBefore + (runningSince.map { $0.duration(to: now) } ?? .zero)
+            activeBefore + max(.zero, runningSince.map { $0.duration(to: now) } ?? .zero)
         }
     }
 
@@ -57,16 +57,23 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     private let events: EventHub
     private let logger: Logger
     private let onRecord: @Sendable (RunRecord) -> Void
+    private let preroll: Duration
     private var active: Active?
     private var timer: Task<Void, Never>?
     private var generation: UInt64 = 0
 
+    /// How long after `start` a session's position 0 is due: the audio stream opens in
+    /// that time, so even the first cue is placed at its exact sample.
+    public static var audioPreroll: Duration { .milliseconds(150) }
+
     /// - Parameters:
+    ///   - preroll: delay between `start` and the session's first instant.
     ///   - onRecord: called once for every session that ends, completed or stopped.
     public init(
-        clock: C, output: any CueOutput, events: EventHub, logger: Logger,
+        clock: C, output: any CueOutput, events: EventHub, logger: Logger, preroll: Duration = .zero,
         onRecord: @escaping @Sendable (RunRecord) -> Void = { _ in }
     ) {
+        self.preroll = preroll
         self.clock = clock
         self.epoch = clock.now
         self.output = output
@@ -88,13 +95,14 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
             finish(outcome: .stopped, reason: .replaced)
         }
         let now = clock.now
+        let origin = now.advanced(by: preroll)
         generation &+= 1
         active = Active(
-            timeline: timeline, marks: Self.marks(of: timeline), origin: now, pausedAt: nil,
-            nextMark: 0, segment: 0, started: Date(), skipped: 0, generation: generation, runningSince: now)
+            timeline: timeline, marks: Self.marks(of: timeline), origin: origin, pausedAt: nil,
+            nextMark: 0, segment: 0, started: Date(), skipped: 0, generation: generation, runningSince: origin)
         output.beginSession()
         publish(
-            .sessionStarted, at: now, due: now, name: timeline.name, steps: timeline.segments.count,
+            .sessionStarted, at: now, due: origin, name: timeline.name, steps: timeline.segments.count,
             durationMs: timeline.totalMs)
         scheduleAudio(now: now)
         fireDue()

@@ -29,5 +29,8 @@ public final class RecordQueue<Record: Sendable>: Service, Sendable {
         for await record in stream {
             await write(record)
         }
+        // The queue closes while the group is shutting down; returning before our own
+        // turn would look like a crash to the service group.
+        try? await gracefulShutdown()
     }
 }

@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholderLimberAudioTests() { #expect(Bool(true)) }
