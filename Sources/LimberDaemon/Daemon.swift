@@ -116,6 +116,7 @@ public enum Daemon {
                 services: [
                     .init(service: records),
                     .init(service: RunnerService(runner: runner, output: output, notifier: notifier, records: records)),
+                    .init(service: StatusReporter(events: events, notifier: notifier, idleDetail: { nil })),
                     .init(service: server),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
