@@ -63,7 +63,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "limber-bench",
-            dependencies: ["LimberCore", "LimberDaemon"],
+            dependencies: ["LimberCore", "LimberAudio", "LimberDaemon"],
             path: "bench/limber-bench"
         ),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),

@@ -9,7 +9,7 @@ $SWIFT build -c release --product limber
 $SWIFT build -c release --product limber-bench
 bin=$($SWIFT build -c release --show-bin-path)
 "$bin/limber-bench" compile --sessions Sessions
-"$bin/limber-bench" render || true
+"$bin/limber-bench" render
 "$bin/limber-bench" status --bin "$bin"
 "$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}"
 "$bin/limber-bench" idle --bin "$bin" --seconds "${IDLE_SECONDS:-60}"
