@@ -34,6 +34,7 @@ test: setup-test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	sh tests/systemd-verify.sh
+	CONFIG=debug sh tests/install-roundtrip.sh
 
 bench: setup
 	sh bench/run.sh

@@ -17,6 +17,9 @@ UNITDIR ?= $(or $(XDG_CONFIG_HOME),$(HOME)/.config)/systemd/user
 MANIFEST ?= $(DATADIR)/limber/install-manifest
 SESSIONS_SOURCE ?= Sessions
 SWIFT ?= swift
+# Build configuration of what is installed; the test round trip uses the debug build
+# that `make test` already made.
+CONFIG ?= release
 
 LIMBER_INSTALL_STAGE := .build/install-stage
 LIMBER_MANUALS := .build/plugins/GenerateManual/outputs
@@ -24,22 +27,21 @@ LIMBER_MANIFEST_TOOL := sh mk/manifest.sh install "$(MANIFEST)"
 
 .PHONY: install uninstall install-build install-manuals test-systemd test-install
 
-# For `make test`: unit verification is quick; the install round trip builds
-# in release mode, so it is a separate target.
+# For `make test`: unit verification, and the install round trip on the debug build.
 test-systemd:
 	sh tests/systemd-verify.sh
 
 test-install:
-	sh tests/install-roundtrip.sh
+	CONFIG=debug sh tests/install-roundtrip.sh
 
 install-build:
-	$(SWIFT) build -c release --product limberd
-	$(SWIFT) build -c release --product limber
+	$(SWIFT) build -c $(CONFIG) --product limberd
+	$(SWIFT) build -c $(CONFIG) --product limber
 
-# ArgumentParser's plugin builds the package in release mode (a no-op after
+# ArgumentParser's plugin builds the package in $(CONFIG) mode (a no-op after
 # install-build) and writes one page per ArgumentParser executable.
 install-manuals: install-build
-	$(SWIFT) package plugin generate-manual
+	$(SWIFT) package plugin generate-manual --configuration $(CONFIG)
 	@for tool in limber limberd; do \
 		test -s "$(LIMBER_MANUALS)/$$tool/$$tool.1" || { \
 			echo "install: no man page for $$tool in $(LIMBER_MANUALS)/$$tool" >&2; exit 1; }; \
@@ -47,7 +49,7 @@ install-manuals: install-build
 
 install: install-build install-manuals
 	@set -e; \
-	bin=$$($(SWIFT) build -c release --show-bin-path); \
+	bin=$$($(SWIFT) build -c $(CONFIG) --show-bin-path); \
 	rm -rf "$(LIMBER_INSTALL_STAGE)"; mkdir -p "$(LIMBER_INSTALL_STAGE)"; \
 	for program in limberd limber; do \
 		$(LIMBER_MANIFEST_TOOL) 0755 "$$bin/$$program" "$(BINDIR)/$$program"; \

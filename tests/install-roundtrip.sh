@@ -2,7 +2,7 @@
 # `make install` into a fresh PREFIX and UNITDIR, checks what landed there, then
 # `make uninstall` with the same variables must leave both directories empty.
 # Drives mk/install.mk through a throwaway Makefile, so it tests the fragment
-# itself. Builds in release mode (slow the first time).
+# itself. Builds in $CONFIG mode (release unless set; make test passes debug).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +15,7 @@ printf 'include %s/mk/install.mk\n' "$root" >"$work/Makefile"
 
 run_make() {
     make --no-print-directory -C "$root" -f "$work/Makefile" "$@" \
-        PREFIX="$prefix" UNITDIR="$units" >"$work/make.log" 2>&1 || {
+        PREFIX="$prefix" UNITDIR="$units" CONFIG="${CONFIG:-release}" >"$work/make.log" 2>&1 || {
         cat "$work/make.log" >&2
         echo "install-roundtrip: make $1 failed" >&2
         exit 1
