@@ -21,7 +21,7 @@ extension LimberConfig {
         if let natural = breaks.naturalBreakMs {
             lines.append("  natural-break: \(DurationText.format(natural))")
         } else {
-            lines.append("  natural-break: \(DurationText.format(breaks.effectiveNaturalBreakMs))    # default: the movement duration")
+            lines.append("  # natural-break: \(DurationText.format(breaks.effectiveNaturalBreakMs))    (unset: the movement duration)")
         }
         if workingHours.isEmpty {
             lines.append("working-hours: []    # always working")
