@@ -34,7 +34,11 @@ public enum ConfigParser {
         var reader = ConfigReader(path: path)
         let config = root.map { reader.readConfig($0) } ?? LimberConfig()
         let hasErrors = reader.diagnostics.contains { $0.severity == .error }
-        return (hasErrors ? nil : config, reader.diagnostics)
+        // Sections are read in a fixed order; report in file order.
+        let sorted = reader.diagnostics.enumerated().sorted {
+            ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+        }.map(\.element)
+        return (hasErrors ? nil : config, sorted)
     }
 }
 
