@@ -110,6 +110,12 @@ public struct BreakPolicy: Sendable {
         public var session: String?
         /// How long the break lasts when there is no session.
         public var durationMs: Int64
+
+        public init(kind: BreakKind, session: String?, durationMs: Int64) {
+            self.kind = kind
+            self.session = session
+            self.durationMs = durationMs
+        }
     }
 
     /// `limber break now`: the pending break (movement first), or `kind`, or a movement break.
@@ -211,6 +217,7 @@ public struct BreakPolicy: Sendable {
         var update = advance(state, to: now)
         guard update.state.breaksOff != nil else { return update }
         update.state.breaksOff = nil
+        restartIfIdle(&update.state, at: Self.ms(now.wall))
         update.events.append(BreakEvent(name: .breaksOn, at: now.wall))
         return update
     }
@@ -244,6 +251,16 @@ public struct BreakPolicy: Sendable {
             state[kind].sittingMs = 0
             state[kind].pending = nil
             state[kind].lastResetAt = Self.date(ms)
+        }
+    }
+
+    /// Breaks back on: time off counted as no sitting, so an off period at least as long as a
+    /// natural break restarts the clocks, as a stretch outside working hours does.
+    func restartIfIdle(_ state: inout BreakState, at ms: Int64) {
+        for kind in BreakKind.allCases {
+            if let last = state[kind].lastCountedAt.map(Self.ms), ms - last >= naturalMs {
+                reset(&state, kind, at: ms, includingPosture: false)
+            }
         }
     }
 
@@ -377,8 +394,8 @@ public struct BreakPolicy: Sendable {
         }
         if case .until(let date) = update.state.breaksOff, Self.ms(date) <= at {
             update.state.breaksOff = nil
+            restartIfIdle(&update.state, at: Self.ms(date))
             update.events.append(BreakEvent(name: .breaksOn, at: date))
-            // Breaks-off time counts as not sitting; the clock picks up from here.
         }
         let weekday = weekday(ofDayStarting: startOfDay(at))
         for entry in config.schedule where entry.days.contains(weekday) {
