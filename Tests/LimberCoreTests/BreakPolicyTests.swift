@@ -460,3 +460,41 @@ let monday8 = local(2026, 11, 30, 8, 0)
         #expect(decoded == h.state)
     }
 }
+
+@Suite struct BreakPolicyEdgeTests {
+    @Test func nothingEnabledAndNoScheduleMeansNoDeadline() {
+        let h = Harness(policy("breaks: {movement: {enabled: false}}\n"), at: monday8)
+        #expect(h.deadline == nil)
+        #expect(h.policy.nextBreak(h.state, after: h.clock.wall) == nil)
+    }
+
+    @Test func zeroRemindersMissesAfterOneInterval() {
+        var h = Harness(policy("breaks: {reminders: 0, reminder-interval: 30s}\n"), at: monday8)
+        #expect(h.run(until: local(2026, 11, 30, 8, 50)) == ["08:45:00 due movement", "08:45:30 missed movement"])
+    }
+
+    @Test func naturalBreakDefaultsToTheMovementDuration() {
+        var h = Harness(policy("breaks: {movement: {duration: 10m}}\n"), at: monday8)
+        h.run(until: local(2026, 11, 30, 8, 30))
+        h.clock.suspend(9 * 60)
+        #expect(h.advance() == [])
+        h.clock.suspend(10 * 60)
+        #expect(h.advance() == ["08:49:00 natural movement"])
+    }
+
+    @Test func subSecondIntervalsForEndToEndTests() {
+        let yaml = "breaks: {movement: {every: 800ms, duration: 200ms}, reminder-interval: 300ms, reminders: 1}\n"
+        let h = Harness(policy(yaml), at: monday8)
+        // Deadlines are whole milliseconds; compare at that precision.
+        #expect(h.deadline.map { $0.timeIntervalSince(monday8) * 1000 }.map { $0.rounded() } == 800)
+        var state = h.state
+        var clock = h.clock
+        clock.wall += 1.2
+        clock.monotonic += .milliseconds(1_200)
+        clock.boottime += .milliseconds(1_200)
+        let update = h.policy.advance(state, to: clock.now)
+        state = update.state
+        #expect(update.events.map(\.name) == [.due, .reminder])
+        #expect(h.policy.nextDeadline(state, after: clock.wall).map { ($0.timeIntervalSince(monday8) * 1000).rounded() } == 1_400)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import LimberCore
 import Testing
 
@@ -199,5 +200,23 @@ private func configProblems(_ text: String) -> [String] {
             """, path: "c").config)
         #expect(config.workingHours.map(\.days) == [[.mon, .wed, .fri], [.sat, .sun], [.sun, .mon, .tue, .thu]])
         #expect(config.workingHours.map(\.text) == ["mon,wed,fri 08:00-12:00", "sat,sun 10:00-11:00", "mon,tue,thu,sun 14:00-15:00"])
+    }
+}
+
+@Suite struct ConfigDocumentationTests {
+    /// The complete example in docs/config.md is a valid config.
+    @Test func documentedExampleParses() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/config.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let marker = "## A complete example\n\n```yaml\n"
+        let start = try #require(text.range(of: marker))
+        let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+        let example = String(text[start.upperBound..<end.lowerBound])
+        let result = ConfigParser.parse(text: example, path: "docs/config.md")
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let config = try #require(result.config)
+        #expect(config.breaks.naturalBreakMs == 180_000)
+        #expect(config.workingHours.count == 2 && config.schedule.count == 2 && config.hooks.count == 2)
     }
 }
