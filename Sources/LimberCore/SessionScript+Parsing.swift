@@ -62,7 +62,8 @@ extension SessionScript {
             // Every value is read as text; the basic resolver skips the regex-based tag rules.
             root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
-            return ParseResult(script: nil, diagnostics: [YAMLErrors.diagnostic(for: error, text: text, path: path, oneDocumentMessage: "a session file holds one YAML document: remove this `---` and what follows, or move it to its own file")])
+            return ParseResult(script: nil, diagnostics: [YAMLErrors.diagnostic(for: error, text: text, path: path, oneDocumentMessage: "a session file holds one YAML document: remove this `---` and what follows, or move it to its own file",
+                duplicateHint: " (start a new `- ` list item for a new step)")])
         } catch {
             return ParseResult(script: nil, diagnostics: [Diagnostic(
                 file: path, line: 0, column: 0, severity: .error,

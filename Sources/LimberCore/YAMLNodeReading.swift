@@ -2,7 +2,8 @@ import Yams
 
 /// Turns Yams errors into located diagnostics, for every file Limber reads as YAML.
 enum YAMLErrors {
-    static func diagnostic(for error: YamlError, text: String, path: String, oneDocumentMessage: String) -> Diagnostic {
+    static func diagnostic(for error: YamlError, text: String, path: String, oneDocumentMessage: String,
+                           duplicateHint: String = "") -> Diagnostic {
         let fix = "fix the YAML syntax (indent with spaces, `key: value`, `- ` for list items)"
         func make(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
             var message = "not valid YAML: \(problem)"
@@ -26,7 +27,7 @@ enum YAMLErrors {
         case let .duplicatedKeysInMapping(duplicates, context):
             let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return Diagnostic(file: path, line: context.mark.line, column: context.mark.column, severity: .error,
-                              message: "duplicate key \(names) in one mapping: keep only one (start a new `- ` list item for a new step)")
+                              message: "duplicate key \(names) in one mapping: keep only one\(duplicateHint)")
         default:
             return Diagnostic(file: path, line: 0, column: 0, severity: .error, message: "not valid YAML: \(error)")
         }

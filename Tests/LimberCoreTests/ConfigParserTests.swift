@@ -184,6 +184,7 @@ private func configProblems(_ text: String) -> [String] {
         #expect(configProblems("- breaks\n") == ["1:1: the top level must be a mapping of sections (`breaks:`, `working-hours:`, `schedule:`, `audio:`, `hooks:`), not a list"])
         #expect(configProblems("working-hours: mon-fri 09:00-17:00\n") == ["1:16: `working-hours` must be a list, e.g.\n  working-hours:\n    - mon-fri 09:00-12:30,13:30-17:30"])
         #expect(configProblems("breaks: 45m\n") == ["1:9: `breaks` must be a mapping, e.g. `breaks: {snooze: 5m}`, not a single value"])
+        #expect(configProblems("breaks:\n  snooze: 5m\n  snooze: 6m\n").map { $0.hasSuffix("duplicate key 'snooze' in one mapping: keep only one") } == [true])
         let syntax = configProblems("breaks:\n  snooze: [5m\n")
         #expect(syntax.count == 1 && syntax[0].contains("not valid YAML"))
         #expect(ConfigParser.parse(text: "audio:\n  volume: 2\n", path: "/home/u/.config/limber/config.yaml").diagnostics.map(\.description)
