@@ -468,6 +468,16 @@ let monday8 = local(2026, 11, 30, 8, 0)
         #expect(h.policy.nextBreak(h.state, after: h.clock.wall) == nil)
     }
 
+    @Test func wallClockSetForwardIsNotSitting() {
+        var h = Harness(policy("schedule:\n  - daily 09:00 stretch\n"), at: monday8)
+        h.run(until: local(2026, 11, 30, 8, 10))
+        h.clock.pass(60)
+        h.clock.wall += 2 * 3600
+        #expect(h.advance() == [])
+        #expect(h.state.movement.sittingMs == 11 * 60_000)
+        #expect(h.deadline == local(2026, 11, 30, 10, 45))
+    }
+
     @Test func zeroRemindersMissesAfterOneInterval() {
         var h = Harness(policy("breaks: {reminders: 0, reminder-interval: 30s}\n"), at: monday8)
         #expect(h.run(until: local(2026, 11, 30, 8, 50)) == ["08:45:00 due movement", "08:45:30 missed movement"])

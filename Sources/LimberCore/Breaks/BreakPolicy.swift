@@ -70,7 +70,18 @@ public struct BreakPolicy: Sendable {
         } else if suspended >= naturalMs {
             gapBreak(&update, at: nowMs, gapMs: suspended)
         } else {
-            simulate(&update, from: seenMs, to: nowMs)
+            // Only real elapsed time counts: a wall clock set forward skips the jumped-over
+            // stretch (nothing counted or fired in it) instead of counting it as sitting.
+            let elapsed = sameBoot ? boottime - seen.boottimeMs : nowMs - seenMs
+            let jump = nowMs - elapsed - seenMs
+            if jump > 0 {
+                // Carry the clocks over the jump, so it is neither a break nor sitting.
+                for kind in BreakKind.allCases {
+                    update.state[kind].lastCountedAt = update.state[kind].lastCountedAt.map { $0 + TimeInterval(jump) / 1000 }
+                    update.state[kind].pending?.nextAt += TimeInterval(jump) / 1000
+                }
+            }
+            simulate(&update, from: seenMs + max(0, jump), to: nowMs)
         }
         update.state.lastSeen = Self.seen(now)
         return update
