@@ -62,7 +62,8 @@ extension SessionScript {
             // Every value is read as text; the basic resolver skips the regex-based tag rules.
             root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
-            return ParseResult(script: nil, diagnostics: [diagnostic(for: error, text: text, path: path)])
+            return ParseResult(script: nil, diagnostics: [YAMLErrors.diagnostic(for: error, text: text, path: path, oneDocumentMessage: "a session file holds one YAML document: remove this `---` and what follows, or move it to its own file",
+                duplicateHint: " (start a new `- ` list item for a new step)")])
         } catch {
             return ParseResult(script: nil, diagnostics: [Diagnostic(
                 file: path, line: 0, column: 0, severity: .error,
@@ -79,57 +80,16 @@ extension SessionScript {
         return ParseResult(script: hasErrors ? nil : script, diagnostics: reader.diagnostics,
                            partial: hasErrors ? reader.partial : nil)
     }
-
-    private static func diagnostic(for error: YamlError, text: String, path: String) -> Diagnostic {
-        let fix = "fix the YAML syntax (indent with spaces, `key: value`, `- ` for list items)"
-        func make(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
-            var message = "not valid YAML: \(problem)"
-            if let context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
-            return Diagnostic(file: path, line: mark.line, column: mark.column, severity: .error,
-                              message: message + ": " + fix)
-        }
-        switch error {
-        case let .scanner(context, problem, mark, _),
-             let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            if problem.contains("another document") {
-                return Diagnostic(file: path, line: mark.line, column: mark.column, severity: .error,
-                                  message: "a session file holds one YAML document: remove this `---` and what follows, or move it to its own file")
-            }
-            return make(mark, problem, context)
-        case let .reader(problem, offset, _, _):
-            let location = ScriptText.location(ofByteOffset: offset ?? 0, in: text)
-            return Diagnostic(file: path, line: location.line, column: location.column, severity: .error,
-                              message: "not readable as YAML text: \(problem): remove control characters and save as UTF-8")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return Diagnostic(file: path, line: context.mark.line, column: context.mark.column, severity: .error,
-                              message: "duplicate key \(names) in one mapping: keep only one (start a new `- ` list item for a new step)")
-        default:
-            return Diagnostic(file: path, line: 0, column: 0, severity: .error, message: "not valid YAML: \(error)")
-        }
-    }
 }
 
 /// Walks a composed YAML tree into a ``SessionScript``, collecting every diagnostic.
-struct ScriptReader {
+struct ScriptReader: NodeReader {
     let path: String
     var diagnostics: [Diagnostic] = []
     /// The readable part of a script with errors in its header or steps.
     var partial: SessionScript?
 
     init(path: String) { self.path = path }
-
-    // MARK: Diagnostics
-
-    mutating func error(_ location: SourceLocation, _ message: String) {
-        diagnostics.append(Diagnostic(file: path, line: location.line, column: location.column,
-                                      severity: .error, message: message))
-    }
-
-    static func location(_ node: Node) -> SourceLocation {
-        node.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? .file
-    }
 
     // MARK: Header
 
@@ -185,27 +145,6 @@ struct ScriptReader {
                              tags: tags, leadInMs: leadIn, steps: steps, kindLocation: kindLocation)
     }
 
-    /// Scalar keys of a mapping, reporting unknown keys with a did-you-mean.
-    mutating func readKeys(_ mapping: Node.Mapping, allowed: [String], context: String)
-        -> [String: (key: Node, value: Node)]
-    {
-        var entries: [String: (key: Node, value: Node)] = [:]
-        for (key, value) in mapping {
-            guard case .scalar(let scalar) = key else {
-                error(Self.location(key), "keys in \(context) must be plain words such as `name`, not a \(Self.shapeName(key))")
-                continue
-            }
-            let name = scalar.string
-            if allowed.contains(name) {
-                entries[name] = (key, value)
-            } else {
-                let hint = DidYouMean.suggestion(for: name, in: allowed)
-                    .map { "did you mean '\($0)'?" } ?? "valid keys: \(allowed.joined(separator: ", "))"
-                error(Self.location(key), "unknown key '\(name)' in \(context): \(hint)")
-            }
-        }
-        return entries
-    }
 
     // MARK: Steps
 
@@ -443,64 +382,8 @@ struct ScriptReader {
 
     // MARK: Values
 
-    static func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node else { return false }
-        return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
-    }
-
-    static func shapeName(_ node: Node) -> String {
-        switch node {
-        case .scalar: return "single value"
-        case .mapping: return "mapping"
-        case .sequence: return "list"
-        case .alias: return "alias"
-        }
-    }
-
-    /// A non-empty scalar's text, or an error naming the key and an example.
-    mutating func readScalar(_ node: Node, key: String, example: String) -> String? {
-        guard case .scalar(let scalar) = node else {
-            error(Self.location(node), "`\(key)` must be a single value, e.g. `\(example)`, not a \(Self.shapeName(node))")
-            return nil
-        }
-        if Self.isNull(node) || scalar.string.trimmingSpaces().isEmpty {
-            error(Self.location(node), "`\(key)` has no value: write one, e.g. `\(example)`")
-            return nil
-        }
-        return scalar.string.trimmingSpaces()
-    }
-
     mutating func readText(_ node: Node, key: String) -> String? {
         readScalar(node, key: key, example: "\(key): \(key == "do" ? "Child's pose" : "…")")
-    }
-
-    mutating func readDuration(_ node: Node, key: String) -> Int64? {
-        guard let text = readScalar(node, key: key, example: "\(key): 30s") else { return nil }
-        do {
-            return try DurationText.parse(text)
-        } catch {
-            self.error(Self.location(node), "`\(key)`: \(error.message)")
-            return nil
-        }
-    }
-
-    mutating func readInteger(_ node: Node, key: String, range: ClosedRange<Int>, example: String) -> Int? {
-        guard let text = readScalar(node, key: key, example: example) else { return nil }
-        guard let value = Int(text) else {
-            if text.allSatisfy({ $0.isNumber }) {
-                error(Self.location(node), "`\(key): \(text)` is too large")
-            } else {
-                error(Self.location(node), "`\(key)` must be a whole number, e.g. `\(example)`, not '\(text)'")
-            }
-            return nil
-        }
-        guard range.contains(value) else {
-            let bound = value < range.lowerBound
-                ? "at least \(range.lowerBound)" : "at most \(range.upperBound)"
-            error(Self.location(node), "`\(key): \(value)` must be \(bound)")
-            return nil
-        }
-        return value
     }
 
     mutating func readCue(_ node: Node, key: String) -> Cue? {

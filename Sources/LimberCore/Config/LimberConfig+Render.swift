@@ -1,0 +1,86 @@
+extension LimberConfig {
+    /// The effective configuration as YAML, every key spelled out (`limber config show`).
+    ///
+    /// The output parses back to the same configuration.
+    public func render() -> String {
+        var lines: [String] = []
+        func kind(_ name: String, _ kind: BreakKindConfig) {
+            lines.append("  \(name):")
+            lines.append("    every: \(DurationText.format(kind.everyMs))")
+            lines.append("    duration: \(DurationText.format(kind.durationMs))")
+            lines.append("    session: \(kind.session.map(Self.quoted) ?? "none")")
+            lines.append("    enabled: \(kind.enabled)")
+        }
+        lines.append("breaks:")
+        kind("movement", breaks.movement)
+        kind("posture", breaks.posture)
+        lines.append("  snooze: \(DurationText.format(breaks.snoozeMs))")
+        lines.append("  max-snoozes: \(breaks.maxSnoozes)")
+        lines.append("  reminders: \(breaks.reminders)")
+        lines.append("  reminder-interval: \(DurationText.format(breaks.reminderIntervalMs))")
+        if let natural = breaks.naturalBreakMs {
+            lines.append("  natural-break: \(DurationText.format(natural))")
+        } else {
+            lines.append("  # natural-break: \(DurationText.format(breaks.effectiveNaturalBreakMs))    (unset: the movement duration)")
+        }
+        if workingHours.isEmpty {
+            lines.append("working-hours: []    # always working")
+        } else {
+            lines.append("working-hours:")
+            lines += workingHours.map { "  - \($0.text)" }
+        }
+        if schedule.isEmpty {
+            lines.append("schedule: []")
+        } else {
+            lines.append("schedule:")
+            lines += schedule.map { "  - \($0.text)" }
+        }
+        lines.append("audio:")
+        lines.append("  device: \(Self.quoted(audio.device))")
+        lines.append("  volume: \(Self.level(audio.volume))")
+        if audio.cues.isEmpty {
+            lines.append("  cues: {}")
+        } else {
+            lines.append("  cues:")
+            for cue in Cue.allCases {
+                if let level = audio.cues[cue] { lines.append("    \(cue.rawValue): \(Self.level(level))") }
+            }
+        }
+        if hooks.isEmpty {
+            lines.append("hooks: {}")
+        } else {
+            lines.append("hooks:")
+            for event in HookEvent.allCases {
+                if let argv = hooks[event] {
+                    lines.append("  \(event.rawValue): [" + argv.map(Self.quoted).joined(separator: ", ") + "]")
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func level(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    /// A YAML double-quoted string, so that any text survives the round trip.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}

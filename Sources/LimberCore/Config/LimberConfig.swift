@@ -1,0 +1,145 @@
+/// The user's configuration, `$XDG_CONFIG_HOME/limber/config.yaml`, with every default filled in.
+///
+/// Every key of the file is optional; `LimberConfig()` is the configuration of an empty
+/// file. Durations are integer milliseconds, like everywhere else in LimberCore.
+public struct LimberConfig: Sendable, Codable, Equatable {
+    public var breaks: Breaks
+    /// When sitting time counts; empty means always (no `working-hours` key).
+    public var workingHours: [WorkingHoursRule]
+    /// Sessions started at fixed local times (`mon,wed,fri 07:30 morning-mobility`).
+    public var schedule: [ScheduledSession]
+    public var audio: Audio
+    /// Event → argv, run without a shell.
+    public var hooks: [HookEvent: [String]]
+
+    public init(breaks: Breaks = Breaks(), workingHours: [WorkingHoursRule] = [], schedule: [ScheduledSession] = [],
+                audio: Audio = Audio(), hooks: [HookEvent: [String]] = [:]) {
+        self.breaks = breaks
+        self.workingHours = workingHours
+        self.schedule = schedule
+        self.audio = audio
+        self.hooks = hooks
+    }
+
+    /// The `breaks:` section.
+    public struct Breaks: Sendable, Codable, Equatable {
+        /// `breaks.movement`: get up and move. Default every 45m of sitting, 3m, session `desk-reset`.
+        public var movement: BreakKindConfig
+        /// `breaks.posture`: a short posture check. Default every 20m, 20s, off.
+        public var posture: BreakKindConfig
+        /// `breaks.snooze`: how long a snooze postpones a due break. Default 5m.
+        public var snoozeMs: Int64
+        /// `breaks.max-snoozes`: snoozes allowed per break before snoozing is refused. Default 2.
+        public var maxSnoozes: Int
+        /// `breaks.reminders`: reminders after the first `due` before the break counts as missed. Default 3.
+        public var reminders: Int
+        /// `breaks.reminder-interval`: time between reminders. Default 1m.
+        public var reminderIntervalMs: Int64
+        /// `breaks.natural-break`: an absence at least this long resets sitting clocks.
+        /// nil means the movement break's duration.
+        public var naturalBreakMs: Int64?
+
+        public init(movement: BreakKindConfig = .defaultMovement, posture: BreakKindConfig = .defaultPosture,
+                    snoozeMs: Int64 = 300_000, maxSnoozes: Int = 2, reminders: Int = 3,
+                    reminderIntervalMs: Int64 = 60_000, naturalBreakMs: Int64? = nil) {
+            self.movement = movement
+            self.posture = posture
+            self.snoozeMs = snoozeMs
+            self.maxSnoozes = maxSnoozes
+            self.reminders = reminders
+            self.reminderIntervalMs = reminderIntervalMs
+            self.naturalBreakMs = naturalBreakMs
+        }
+
+        /// The natural-break threshold in force: `natural-break`, else the movement duration.
+        public var effectiveNaturalBreakMs: Int64 { naturalBreakMs ?? movement.durationMs }
+
+        /// The settings of one kind of break.
+        public func settings(_ kind: BreakKind) -> BreakKindConfig {
+            switch kind {
+            case .movement: movement
+            case .posture: posture
+            }
+        }
+    }
+
+    /// `breaks.movement` or `breaks.posture`.
+    public struct BreakKindConfig: Sendable, Codable, Equatable {
+        /// `every`: sitting time (inside working hours) after which the break is due.
+        public var everyMs: Int64
+        /// `duration`: how long the break lasts when it has no session.
+        public var durationMs: Int64
+        /// `session`: the session id that guides the break, if any.
+        public var session: String?
+        /// `enabled`.
+        public var enabled: Bool
+
+        public init(everyMs: Int64, durationMs: Int64, session: String? = nil, enabled: Bool = true) {
+            self.everyMs = everyMs
+            self.durationMs = durationMs
+            self.session = session
+            self.enabled = enabled
+        }
+
+        public static let defaultMovement = BreakKindConfig(everyMs: 45 * 60_000, durationMs: 3 * 60_000,
+                                                            session: "desk-reset", enabled: true)
+        public static let defaultPosture = BreakKindConfig(everyMs: 20 * 60_000, durationMs: 20_000,
+                                                           session: nil, enabled: false)
+    }
+
+    /// The `audio:` section.
+    public struct Audio: Sendable, Codable, Equatable {
+        /// `audio.device`: the ALSA PCM name. Default `default`.
+        public var device: String
+        /// `audio.volume`: 0…1. Default 0.5.
+        public var volume: Double
+        /// `audio.cues`: per-cue volume 0…1 multiplying `volume`; 0 mutes. Absent cues play at 1.
+        public var cues: [Cue: Double]
+
+        public init(device: String = "default", volume: Double = 0.5, cues: [Cue: Double] = [:]) {
+            self.device = device
+            self.volume = volume
+            self.cues = cues
+        }
+
+        /// The volume a cue plays at: `volume` times the cue's own level.
+        public func volume(for cue: Cue) -> Double { volume * (cues[cue] ?? 1) }
+    }
+}
+
+/// The two kinds of break reminder.
+public enum BreakKind: String, Sendable, Codable, CaseIterable, Hashable, CodingKeyRepresentable {
+    /// Get up and move (default every 45 minutes of sitting).
+    case movement
+    /// A short posture check (off by default).
+    case posture
+}
+
+/// Events a hook can run on (`hooks:` keys).
+public enum HookEvent: String, Sendable, Codable, CaseIterable, Hashable, CodingKeyRepresentable {
+    case breakDue = "break-due"
+    case breakStarted = "break-started"
+    case breakMissed = "break-missed"
+    case breakSnoozed = "break-snoozed"
+    case breakSkipped = "break-skipped"
+    case sessionStarted = "session-started"
+    case sessionFinished = "session-finished"
+}
+
+extension Cue: CodingKeyRepresentable {}
+
+/// A scheduled session: `mon,wed,fri 07:30 morning-mobility`.
+public struct ScheduledSession: Sendable, Codable, Equatable, Hashable {
+    public var days: Set<Weekday>
+    public var time: LocalTime
+    public var session: String
+
+    public init(days: Set<Weekday>, time: LocalTime, session: String) {
+        self.days = days
+        self.time = time
+        self.session = session
+    }
+
+    /// The entry as written in `schedule:`, normalised (`mon,wed,fri 07:30 morning-mobility`).
+    public var text: String { "\(Weekday.text(days)) \(time) \(session)" }
+}
