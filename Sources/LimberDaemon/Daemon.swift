@@ -86,24 +86,42 @@ public enum Daemon {
             endpoint = .path(paths.socket)
         }
 
+        let config: LimberConfig
+        switch ConfigFile.load(paths.config) {
+        case .success(let loaded): config = loaded
+        case .failure(let error):
+            throw StartupError(([error.message] + (error.details ?? [])).joined(separator: "\n"))
+        }
+        let epoch = ContinuousClock.now
         let events = EventHub(logger: logger)
-        let device = options.device ?? "default"
-        let output = PlayerOutput(
-            player: CuePlayer(settings: AudioSettings(device: device, volume: 0.5), logger: logger), device: device)
+        let audio = ConfigFile.audioSettings(config, device: options.device)
+        let output = PlayerOutput(player: CuePlayer(settings: audio, logger: logger), device: audio.device)
         let sessions = LibraryCatalog(directories: options.sessionDirectories)
         let runLog = RunLog(stateDirectory: paths.stateDirectory, logger: logger)
         let records = RecordQueue<RunRecord>(write: { await runLog.append($0) })
         let runner = SessionRunner(
             clock: ContinuousClock(), output: output, events: events, logger: logger,
             preroll: SessionRunner<ContinuousClock>.audioPreroll, onRecord: { records.submit($0) })
+        let scheduler = BreakScheduler(
+            config: config, stateFile: StateFile(path: paths.stateDirectory + "/state.json", logger: logger),
+            output: output, events: events, hooks: HookRunner(logger: logger), logger: logger, epoch: epoch,
+            startSession: { (id, durationMs, reason) async throws(ControlError) in
+                let timeline: Timeline
+                if let id {
+                    timeline = try await sessions.timeline(id: id)
+                } else {
+                    timeline = Timeline.plainBreak(durationMs: durationMs)
+                }
+                try await runner.start(timeline)
+                logger.info("started a session", metadata: ["session": "\(timeline.id)", "for": "\(reason)"])
+            })
+        let reloader = Reloader(
+            configPath: paths.config, device: options.device, output: output, scheduler: scheduler, sessions: sessions,
+            events: events, notifier: notifier, logger: logger)
         let commands = ControlCommands(
             runner: runner, sessions: sessions, output: output, events: events,
-            reload: { () async throws(ControlError) -> ReloadResult in
-                notifier.reloading()
-                let result = await sessions.reload()
-                notifier.ready(status: "idle")
-                return result
-            })
+            reload: { () async throws(ControlError) -> ReloadResult in try await reloader.reload() },
+            nextBreak: { await scheduler.nextBreak() }, breaks: scheduler, configPath: paths.config)
         var limits = ControlLimits()
         limits.idleTimeout = .nanoseconds(Int64(SessionRunner<ContinuousClock>.seconds(options.idleTimeout) * 1e9))
         let server = ControlServer(
@@ -111,13 +129,16 @@ public enum Daemon {
             onListening: { notifier.ready(status: "idle") })
         let group = ServiceGroup(
             configuration: .init(
-                // Shut down in reverse: the server first, then the runner (which records a
-                // running session as stopped), then the queue writes what is left.
+                // Shut down in reverse order: the runner first (a running session is stopped,
+                // watchers hear it, the run is queued), the scheduler saves its state, the
+                // server closes, and the record queue writes what is left.
                 services: [
                     .init(service: records),
-                    .init(service: RunnerService(runner: runner, output: output, notifier: notifier, records: records)),
-                    .init(service: StatusReporter(events: events, notifier: notifier, idleDetail: { nil })),
                     .init(service: server),
+                    .init(service: StatusReporter(events: events, notifier: notifier, idleDetail: { await scheduler.nextBreakSummary() })),
+                    .init(service: ReloadOnHangUp(reloader: reloader, logger: logger)),
+                    .init(service: scheduler),
+                    .init(service: RunnerService(runner: runner, output: output, notifier: notifier, records: records)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -14,10 +14,16 @@ public struct ControlEvent: Sendable, Hashable, Codable {
         case sessionFinished = "session-finished"
         case sessionStopped = "session-stopped"
         case breakDue = "break-due"
+        case breakReminder = "break-reminder"
         case breakStarted = "break-started"
         case breakSnoozed = "break-snoozed"
         case breakSkipped = "break-skipped"
         case breakMissed = "break-missed"
+        case breakNatural = "break-natural"
+        case breakCounted = "break-counted"
+        case breaksOff = "breaks-off"
+        case breaksOn = "breaks-on"
+        case scheduledSession = "scheduled-session"
         case reloaded
         case audio
     }
@@ -40,11 +46,23 @@ public struct ControlEvent: Sendable, Hashable, Codable {
     public var durationMs: Int64?
     /// Why a session stopped (`user`, `replaced`, `shutdown`), or other detail.
     public var reason: String?
+    /// The session's kind (session events).
+    public var sessionKind: SessionKind?
+    /// `movement` or `posture` (break events).
+    public var breakKind: String?
+    /// Wall-clock time a break is (or was) due, ISO 8601 (break events).
+    public var dueWall: String?
+    /// Wall-clock end of a snooze or of breaks-off, ISO 8601.
+    public var until: String?
+    /// How many times this break has been snoozed; which reminder this is.
+    public var snoozes: Int?
+    public var reminder: Int?
 
     public init(
         event: Kind, mono: Double, due: Double? = nil, wall: String, session: String? = nil,
         name: String? = nil, step: Int? = nil, steps: Int? = nil, text: String? = nil, cue: Cue? = nil, offsetMs: Int64? = nil,
-        durationMs: Int64? = nil, reason: String? = nil
+        durationMs: Int64? = nil, reason: String? = nil, sessionKind: SessionKind? = nil, breakKind: String? = nil,
+        dueWall: String? = nil, until: String? = nil, snoozes: Int? = nil, reminder: Int? = nil
     ) {
         self.event = event
         self.mono = mono
@@ -59,5 +77,11 @@ public struct ControlEvent: Sendable, Hashable, Codable {
         self.offsetMs = offsetMs
         self.durationMs = durationMs
         self.reason = reason
+        self.sessionKind = sessionKind
+        self.breakKind = breakKind
+        self.dueWall = dueWall
+        self.until = until
+        self.snoozes = snoozes
+        self.reminder = reminder
     }
 }

@@ -217,3 +217,25 @@ public struct WatchResult: Sendable, Hashable, Codable {
         self.status = status
     }
 }
+
+/// The result of a break command: what happened, and the status after it.
+public struct BreakActionResult: Sendable, Hashable, Codable {
+    public var message: String
+    public var status: StatusResult
+
+    public init(message: String, status: StatusResult) {
+        self.message = message
+        self.status = status
+    }
+}
+
+/// `config`'s result: the effective configuration as YAML.
+public struct ConfigResult: Sendable, Hashable, Codable {
+    public var path: String
+    public var yaml: String
+
+    public init(path: String, yaml: String) {
+        self.path = path
+        self.yaml = yaml
+    }
+}

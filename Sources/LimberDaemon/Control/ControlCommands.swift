@@ -12,11 +12,16 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     public let reload: @Sendable () async throws(ControlError) -> ReloadResult
     /// The break scheduler's next break, when one is scheduled.
     public let nextBreak: @Sendable () async -> NextBreak?
+    /// The break scheduler, when breaks are wired (nil in tests of sessions alone).
+    public let breaks: BreakScheduler?
+    /// The config file the daemon reads.
+    public let configPath: String?
 
     public init(
         runner: SessionRunner<C>, sessions: any SessionCatalog, output: any CueOutput, events: EventHub,
         reload: @escaping @Sendable () async throws(ControlError) -> ReloadResult,
-        nextBreak: @escaping @Sendable () async -> NextBreak? = { nil }
+        nextBreak: @escaping @Sendable () async -> NextBreak? = { nil },
+        breaks: BreakScheduler? = nil, configPath: String? = nil
     ) {
         self.runner = runner
         self.sessions = sessions
@@ -24,11 +29,16 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
         self.events = events
         self.reload = reload
         self.nextBreak = nextBreak
+        self.breaks = breaks
+        self.configPath = configPath
     }
 
     /// Every command name, for `unknown-command` messages and docs.
     public static var names: [String] {
-        ["hello", "status", "sessions", "show", "start", "pause", "resume", "next", "prev", "stop", "watch", "reload", "sound-test"]
+        [
+            "hello", "status", "sessions", "show", "start", "pause", "resume", "next", "prev", "stop", "watch", "reload",
+            "sound-test", "break-now", "break-snooze", "break-skip", "breaks-off", "breaks-on", "config",
+        ]
     }
 
     /// Runs one request and returns the reply line (newline included).
@@ -94,6 +104,38 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
             }
             for cue in cues { output.play(cue) }
             return ControlCodec.line(ControlReply(id: id, result: output.report))
+        case "break-now":
+            let started = try await scheduler().breakNow()
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "break started: \(started)", status: await status())))
+        case "break-snooze":
+            var durationMs: Int64?
+            if let text = try request.string("duration") {
+                do {
+                    durationMs = try DurationText.parse(text)
+                } catch {
+                    throw ControlError(.badArgs, error.message)
+                }
+            }
+            try await scheduler().snooze(durationMs: durationMs)
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "break snoozed", status: await status())))
+        case "break-skip":
+            try await scheduler().skip()
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "break skipped", status: await status())))
+        case "breaks-off":
+            let request = try Self.breaksOffRequest(request)
+            try await scheduler().breaksOff(request)
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "breaks off", status: await status())))
+        case "breaks-on":
+            try await scheduler().breaksOn()
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "breaks on", status: await status())))
+        case "config":
+            guard let configPath else { throw ControlError(.internalError, "this daemon has no config") }
+            switch ConfigFile.load(configPath) {
+            case .success(let config):
+                return ControlCodec.line(ControlReply(id: id, result: ConfigResult(path: configPath, yaml: config.render())))
+            case .failure(let error):
+                throw error
+            }
         case "watch":
             throw ControlError(.internalError, "watch is handled by the connection")
         default:
@@ -101,6 +143,30 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
                 .unknownCommand,
                 "unknown command '\(request.cmd)'; the commands are: \(Self.names.joined(separator: ", "))")
         }
+    }
+
+    private func scheduler() throws(ControlError) -> BreakScheduler {
+        guard let breaks else { throw ControlError(.internalError, "breaks are not available in this daemon") }
+        return breaks
+    }
+
+    /// `breaks-off` arguments: `for` (a duration), `until` (HH:MM local time), or `indefinitely`.
+    static func breaksOffRequest(_ request: ControlRequest) throws(ControlError) -> BreakPolicy.BreaksOffRequest {
+        if let text = try request.string("for") {
+            do {
+                return .forDuration(try DurationText.parse(text))
+            } catch {
+                throw ControlError(.badArgs, error.message)
+            }
+        }
+        if let text = try request.string("until") {
+            guard let time = LocalTime.parse(text) else {
+                throw ControlError(.badArgs, "'\(text)' is not a time of day; give it as HH:MM, e.g. 14:00")
+            }
+            return .untilLocalTime(time)
+        }
+        if try request.bool("indefinitely") { return .indefinitely }
+        throw ControlError(.badArgs, "breaks-off needs \"for\" (e.g. \"1h\"), \"until\" (e.g. \"14:00\") or \"indefinitely\": true")
     }
 
     private func timeline(for request: ControlRequest) async throws(ControlError) -> Timeline {

@@ -39,6 +39,7 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
     private let group: MultiThreadedEventLoopGroup
     private let clients = Atomic<Int>(0)
     private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let watching = Mutex<Set<ObjectIdentifier>>([])
     private let onListening: @Sendable () -> Void
 
     /// - Parameter onListening: called once the socket accepts connections.
@@ -68,8 +69,19 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
             }
         } onGracefulShutdown: {
             server.channel.close(promise: nil)
+            // Watchers get the events already queued for them (the session stopping for the
+            // shutdown, say), then their streams end; everything else closes now, and a
+            // watcher that does not read is closed after a grace period.
             self.commands.events.finishAll()
-            for channel in self.open.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+            let watchingKeys = self.watching.withLock { $0 }
+            let open = self.open.withLock { $0 }
+            let watchers = open.filter { watchingKeys.contains($0.key) }.map(\.value)
+            for (key, channel) in open where !watchingKeys.contains(key) { channel.close(promise: nil) }
+            if !watchers.isEmpty {
+                self.group.any().scheduleTask(in: .seconds(2)) {
+                    for channel in watchers { channel.close(promise: nil) }
+                }
+            }
         }
         if case .path(let path) = endpoint {
             unlink(path)
@@ -117,6 +129,7 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
         defer {
             clients.wrappingSubtract(1, ordering: .relaxed)
             _ = open.withLock { $0.removeValue(forKey: key) }
+            _ = watching.withLock { $0.remove(key) }
         }
         do {
             try await connection.executeThenClose { inbound, outbound in
@@ -168,6 +181,7 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
         _ = try? await channel.pipeline.removeHandler(name: "idle-closer").get()
         _ = try? await channel.pipeline.removeHandler(name: "idle-state").get()
         try? await channel.pipeline.addHandler(CloseOnHangUp(), position: .first).get()
+        _ = watching.withLock { $0.insert(ObjectIdentifier(channel)) }
         let events = commands.events.subscribe(onDrop: { channel.close(promise: nil) })
         let first = ControlReply(id: request.id, result: WatchResult(status: await commands.status()))
         try await outbound.write(ByteBuffer(bytes: ControlCodec.line(first)))

@@ -302,7 +302,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         generation &+= 1
         publish(
             outcome == .completed ? .sessionFinished : .sessionStopped, at: now,
-            session: timeline.id, offsetMs: elapsed, reason: reason?.rawValue)
+            session: timeline.id, offsetMs: elapsed, reason: reason?.rawValue, sessionKind: timeline.kind)
         let record = RunRecord(
             session: timeline.id, name: timeline.name, kind: timeline.kind,
             started: WallTime.iso8601(current.started), ended: WallTime.iso8601(),
@@ -328,14 +328,14 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     private func publish(
         _ kind: ControlEvent.Kind, at now: C.Instant, due: C.Instant? = nil, session: String? = nil,
         name: String? = nil, step: Int? = nil, steps: Int? = nil, text: String? = nil, cue: Cue? = nil, offsetMs: Int64? = nil,
-        durationMs: Int64? = nil, reason: String? = nil
+        durationMs: Int64? = nil, reason: String? = nil, sessionKind: SessionKind? = nil
     ) {
         events.publish(
             ControlEvent(
                 event: kind, mono: Self.seconds(epoch.duration(to: now)),
                 due: due.map { Self.seconds(epoch.duration(to: $0)) }, wall: WallTime.iso8601(),
                 session: session ?? active?.timeline.id, name: name, step: step, steps: steps, text: text, cue: cue,
-                offsetMs: offsetMs, durationMs: durationMs, reason: reason))
+                offsetMs: offsetMs, durationMs: durationMs, reason: reason, sessionKind: sessionKind ?? active?.timeline.kind))
     }
 
     // MARK: Pure helpers

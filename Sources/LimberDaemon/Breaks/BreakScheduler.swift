@@ -1,0 +1,263 @@
+import Foundation
+import LimberCore
+import Logging
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wires LimberCore's pure `BreakPolicy` to time: sleeps exactly until the policy's next
+/// deadline (no polling), acts on what it decides (cue, event, hook, scheduled session),
+/// and saves the state after every change.
+public actor BreakScheduler: Service {
+    /// Starts a guided session for a break or a schedule; throws when it cannot.
+    public typealias SessionStarter = @Sendable (_ id: String?, _ durationMs: Int64, _ reason: String) async throws(ControlError) -> Void
+
+    private var policy: BreakPolicy
+    private var state: BreakState
+    private let stateFile: StateFile<BreakState>
+    private let output: any CueOutput
+    private let events: EventHub
+    private let hooks: HookRunner
+    private let logger: Logger
+    private let startSession: SessionStarter
+    private let onBreakEvent: @Sendable (BreakEvent) -> Void
+    private let epoch: ContinuousClock.Instant
+    private var timer: Task<Void, Never>?
+    private var deadline: Date?
+
+    public init(
+        config: LimberConfig, stateFile: StateFile<BreakState>, output: any CueOutput, events: EventHub,
+        hooks: HookRunner, logger: Logger, epoch: ContinuousClock.Instant,
+        startSession: @escaping SessionStarter, onBreakEvent: @escaping @Sendable (BreakEvent) -> Void = { _ in }
+    ) {
+        policy = BreakPolicy(config: config, calendar: Calendar.current)
+        state = stateFile.load() ?? BreakState()
+        self.stateFile = stateFile
+        self.output = output
+        self.events = events
+        self.hooks = hooks
+        self.logger = logger
+        self.epoch = epoch
+        self.startSession = startSession
+        self.onBreakEvent = onBreakEvent
+    }
+
+    // MARK: Service
+
+    public func run() async {
+        apply(policy.start(state, at: Self.now()))
+        // Session events drive session hooks and count completed sessions as breaks.
+        for await event in events.subscribe().cancelOnGracefulShutdown() {
+            await sessionEvent(event)
+        }
+        timer?.cancel()
+        apply(policy.advance(state, to: Self.now()))
+    }
+
+    // MARK: Commands
+
+    /// `limber break now`: takes the due (or next) break and starts what guides it.
+    public func breakNow() async throws(ControlError) -> String {
+        let (update, start) = policy.takeBreak(state, at: Self.now())
+        apply(update)
+        try await startSession(start.session, start.durationMs, "break")
+        return start.session ?? "a \(DurationText.format(start.durationMs)) \(start.kind.rawValue) break"
+    }
+
+    public func snooze(durationMs: Int64?) throws(ControlError) {
+        do {
+            apply(try policy.snooze(state, durationMs: durationMs, at: Self.now()))
+        } catch {
+            throw ControlError(.wrongState, error.message)
+        }
+    }
+
+    public func skip() throws(ControlError) {
+        do {
+            apply(try policy.skip(state, at: Self.now()))
+        } catch {
+            throw ControlError(.wrongState, error.message)
+        }
+    }
+
+    public func breaksOff(_ request: BreakPolicy.BreaksOffRequest) throws(ControlError) {
+        do {
+            apply(try policy.breaksOff(state, request, at: Self.now()))
+        } catch {
+            throw ControlError(.badArgs, error.message)
+        }
+    }
+
+    public func breaksOn() {
+        apply(policy.breaksOn(state, at: Self.now()))
+    }
+
+    /// A new config (reload): the state carries over, the rules change at once.
+    public func update(config: LimberConfig) {
+        policy = BreakPolicy(config: config, calendar: Calendar.current)
+        apply(policy.advance(state, to: Self.now()))
+    }
+
+    /// The next break, for `status`.
+    public func nextBreak() -> NextBreak? {
+        let now = Date()
+        guard let next = policy.nextBreak(state, after: now) else { return nil }
+        return NextBreak(
+            kind: next.kind.rawValue, due: WallTime.iso8601(next.at),
+            inMs: max(0, Int64((next.at.timeIntervalSince(now) * 1000).rounded())))
+    }
+
+    /// "next break 14:35", for systemd's STATUS line.
+    public func nextBreakSummary() -> String? {
+        guard let next = policy.nextBreak(state, after: Date()) else { return nil }
+        let parts = Calendar.current.dateComponents([.hour, .minute], from: next.at)
+        return String(format: "next %@ break %02d:%02d", next.kind.rawValue, parts.hour ?? 0, parts.minute ?? 0)
+    }
+
+    // MARK: Time
+
+    private func tick() {
+        timer = nil
+        apply(policy.advance(state, to: Self.now()))
+    }
+
+    /// Takes the policy's decision: acts on its events, saves, and sleeps until the next deadline.
+    private func apply(_ update: BreakPolicy.Update) {
+        state = update.state
+        for event in update.events { act(on: event) }
+        stateFile.save(state)
+        reschedule()
+    }
+
+    private func reschedule() {
+        let now = Date()
+        let next = policy.nextDeadline(state, after: now)
+        guard next != deadline || timer == nil else { return }
+        timer?.cancel()
+        timer = nil
+        deadline = next
+        guard let next else {
+            logger.debug("no break deadline: sleeping until a command")
+            return
+        }
+        let delay = max(0, next.timeIntervalSince(now))
+        logger.debug("next break deadline", metadata: ["at": "\(WallTime.iso8601(next))", "in_s": "\(delay)"])
+        timer = Task { [weak self] in
+            do {
+                try await Task.sleep(for: .nanoseconds(Int64(delay * 1e9)), clock: .continuous)
+            } catch {
+                return
+            }
+            await self?.tick()
+        }
+    }
+
+    private func act(on event: BreakEvent) {
+        logger.info(
+            "break \(event.name.rawValue)",
+            metadata: [
+                "kind": "\(event.kind?.rawValue ?? "-")", "outcome": "\(event.outcome?.rawValue ?? "-")",
+                "session": "\(event.session ?? "-")",
+            ])
+        if let cue = event.cue { output.play(cue) }
+        if let kind = Self.eventKind(event.name) {
+            events.publish(
+                ControlEvent(
+                    event: kind, mono: Self.seconds(epoch.duration(to: .now)), wall: WallTime.iso8601(event.at),
+                    session: event.session, reason: event.outcome?.rawValue, breakKind: event.kind?.rawValue,
+                    dueWall: event.dueAt.map { WallTime.iso8601($0) }, until: event.until.map { WallTime.iso8601($0) },
+                    snoozes: event.snoozeCount, reminder: event.reminder > 0 ? event.reminder : nil))
+        }
+        if let hook = event.hookEvent {
+            var environment = [
+                "LIMBER_BREAK_KIND": event.kind?.rawValue ?? "",
+                "LIMBER_SNOOZES": "\(event.snoozeCount)",
+                "LIMBER_SITTING_MS": "\(event.sittingMs)",
+            ]
+            if let due = event.dueAt { environment["LIMBER_DUE"] = WallTime.iso8601(due) }
+            if let outcome = event.outcome { environment["LIMBER_OUTCOME"] = outcome.rawValue }
+            if let session = event.session { environment["LIMBER_SESSION"] = session }
+            runHook(hook, environment)
+        }
+        if event.name == .scheduledSession, let session = event.session {
+            let startSession = self.startSession
+            let logger = self.logger
+            Task {
+                do {
+                    try await startSession(session, 0, "schedule")
+                } catch {
+                    logger.warning("scheduled session not started", metadata: ["session": "\(session)", "reason": "\(error)"])
+                }
+            }
+        }
+        onBreakEvent(event)
+    }
+
+    private func sessionEvent(_ event: ControlEvent) async {
+        switch event.event {
+        case .sessionStarted:
+            runHook(.sessionStarted, sessionEnvironment(event))
+        case .sessionFinished:
+            runHook(.sessionFinished, sessionEnvironment(event))
+            if let kind = event.sessionKind, let session = event.session {
+                apply(policy.sessionCompleted(state, kind: kind, session: session, at: Self.now()))
+            }
+        case .sessionStopped:
+            var environment = sessionEnvironment(event)
+            environment["LIMBER_OUTCOME"] = "stopped"
+            runHook(.sessionFinished, environment)
+        default:
+            break
+        }
+    }
+
+    private func sessionEnvironment(_ event: ControlEvent) -> [String: String] {
+        var environment = ["LIMBER_SESSION": event.session ?? ""]
+        if let kind = event.sessionKind { environment["LIMBER_SESSION_KIND"] = kind.rawValue }
+        if let name = event.name { environment["LIMBER_SESSION_NAME"] = name }
+        environment["LIMBER_OUTCOME"] = event.event == .sessionFinished ? "completed" : nil
+        return environment
+    }
+
+    private func runHook(_ hook: HookEvent, _ environment: [String: String]) {
+        guard let argv = policy.config.hooks[hook], !argv.isEmpty else { return }
+        hooks.run(hook, argv: argv, environment: environment)
+    }
+
+    // MARK: Helpers
+
+    static func eventKind(_ name: BreakEvent.Name) -> ControlEvent.Kind? {
+        switch name {
+        case .due: .breakDue
+        case .reminder: .breakReminder
+        case .missed: .breakMissed
+        case .snoozed: .breakSnoozed
+        case .skipped: .breakSkipped
+        case .started: .breakStarted
+        case .sessionCounted: .breakCounted
+        case .natural: .breakNatural
+        case .breaksOff: .breaksOff
+        case .breaksOn: .breaksOn
+        case .scheduledSession: .scheduledSession
+        case .dayStarted: nil
+        }
+    }
+
+    /// Now on the three clocks the policy needs.
+    static func now() -> PolicyNow {
+        PolicyNow(wall: Date(), monotonic: clock(CLOCK_MONOTONIC), boottime: clock(CLOCK_BOOTTIME))
+    }
+
+    private static func clock(_ id: clockid_t) -> Duration {
+        var spec = timespec()
+        clock_gettime(id, &spec)
+        return .seconds(Int64(spec.tv_sec)) + .nanoseconds(Int64(spec.tv_nsec))
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
