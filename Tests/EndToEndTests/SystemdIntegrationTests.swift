@@ -74,13 +74,15 @@ final class NotifyReceiver {
 
     init(path: String) throws {
         self.path = path
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // Assigned last, so a throw never runs deinit on it (see TestConnection).
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
         guard withUnixAddress(path, { bind(fd, $0, $1) }) == 0 else {
             let message = String(cString: strerror(errno))
             close(fd)
             throw TestFailure("bind \(path): \(message)")
         }
+        self.fd = fd
     }
 
     deinit {

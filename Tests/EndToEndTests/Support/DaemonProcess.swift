@@ -44,9 +44,7 @@ final class TestDirectory {
 
 /// The real `limberd` binary running on a `TestDirectory`, its output captured to a file.
 ///
-/// Spawned with `posix_spawn` and reaped by a thread of its own rather than through
-/// Foundation's `Process`, whose single reaper blocks on any child that closes its inherited
-/// descriptors (systemd-socket-activate does) and then reaps no other child.
+/// Spawned with `spawn(...)` and reaped by a thread of its own.
 /// `signal(_:)` (or dropping the value) stops it: SIGTERM and, if the daemon does not exit
 /// within a few seconds, SIGKILL, so a failing test never leaves a daemon behind.
 final class DaemonProcess {
@@ -91,15 +89,10 @@ final class DaemonProcess {
         for key in ["NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "JOURNAL_STREAM", "LIMBER_SOCKET"] {
             inherited[key] = nil
         }
-        let environment = inherited.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
-        pid = try Self.spawn(executable.path, arguments: arguments, environment: environment, log: logPath)
+        pid = try spawn(executable.path, arguments, environment: inherited.merging(environment) { $1 }, stdout: logPath)
         let exit = self.exit
         let pid = self.pid
-        Thread {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            exit.record(status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
-        }.start()
+        Thread { exit.record(waitForExitStatus(pid)) }.start()
     }
 
     deinit {
@@ -110,25 +103,6 @@ final class DaemonProcess {
                 _ = waitForExit(within: .seconds(10))
             }
         }
-    }
-
-    private static func spawn(_ path: String, arguments: [String], environment: [String], log: String) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: Int32 = 0
-        let result = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        guard result == 0 else { throw TestFailure("posix_spawn \(path): \(String(cString: strerror(result)))") }
-        return pid
     }
 
     /// Polls `connect` until the socket accepts; fails early if the daemon exits.

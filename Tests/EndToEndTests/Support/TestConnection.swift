@@ -36,7 +36,9 @@ final class TestConnection {
     init(path: String, log: @escaping () -> String = { "" }) throws {
         self.path = path
         self.log = log
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // `fd` is assigned last: once every property is set, a throw runs deinit, which
+        // would close the descriptor a second time (and maybe another test's socket).
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
         let result = withUnixAddress(path) { connect(fd, $0, $1) }
         guard result == 0 else {
@@ -44,6 +46,7 @@ final class TestConnection {
             Glibc.close(fd)
             throw ConnectFailure(errno: code, path: path)
         }
+        self.fd = fd
     }
 
     deinit {
