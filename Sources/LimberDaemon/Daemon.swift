@@ -107,9 +107,11 @@ public enum Daemon {
             onListening: { notifier.ready(status: "idle") })
         let group = ServiceGroup(
             configuration: .init(
+                // Shut down in reverse order: the runner first, so a running session is
+                // stopped (and watchers told) while the control server still serves.
                 services: [
-                    .init(service: RunnerService(runner: runner, output: output, notifier: notifier)),
                     .init(service: server),
+                    .init(service: RunnerService(runner: runner, output: output, notifier: notifier)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
