@@ -77,6 +77,7 @@ struct HostileInputTests {
     @Test func theSixtyFifthClientIsRefusedNotLeftHanging() throws {
         let (daemon, control) = try Self.daemonWithRunningSession()
         // `control` is the first of 64 clients, every one of them answered.
+        #expect(try control.call("hello", as: HelloResult.self).pid == daemon.pid)
         var clients = [control]
         for _ in 1..<64 {
             let client = try daemon.connect()
