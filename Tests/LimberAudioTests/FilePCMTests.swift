@@ -129,7 +129,8 @@ struct SessionFilePCMTests {
         let first = ContinuousClock.now + .milliseconds(500)
         player.schedule(.tick, at: first)
         player.schedule(.tick, at: first + .milliseconds(300))
-        player.schedule(.check, at: first + .seconds(5))
+        // Far enough out that a test task woken late (a busy machine) still cancels it in time.
+        player.schedule(.check, at: first + .seconds(30))
         try await Task.sleep(until: first + .milliseconds(400))
         #expect(player.status == .playing)
         #expect(player.outputLatency != nil)

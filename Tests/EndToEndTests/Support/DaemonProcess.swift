@@ -1,0 +1,217 @@
+import Foundation
+import LimberCore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A short private directory for one test: `/tmp/lbXXXXXX` holding the control socket `s`
+/// (sun_path holds only 108 bytes), `state/`, and `sessions/` with the test scripts.
+/// Removed when the last daemon using it is gone.
+final class TestDirectory {
+    let path: String
+    var socket: String { path + "/s" }
+    var state: String { path + "/state" }
+    var sessions: String { path + "/sessions" }
+    var runsFile: String { state + "/runs.jsonl" }
+
+    init(scripts: [String: String] = TestScripts.all) throws {
+        var template = Array("/tmp/lbXXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else { throw TestFailure("mkdtemp: \(String(cString: strerror(errno)))") }
+        path = String(cString: created)
+        try FileManager.default.createDirectory(atPath: sessions, withIntermediateDirectories: true)
+        for (id, text) in scripts {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: "\(sessions)/\(id).yaml"))
+        }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// The run records the daemon wrote, one JSON object per line.
+    func runRecords() throws -> [[String: Any]] {
+        guard let data = FileManager.default.contents(atPath: runsFile) else { return [] }
+        return try data.split(separator: 0x0A).map {
+            guard let object = try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] else {
+                throw TestFailure("runs.jsonl line is not an object: \(String(decoding: $0, as: UTF8.self))")
+            }
+            return object
+        }
+    }
+}
+
+/// The real `limberd` binary running on a `TestDirectory`, its output captured to a file.
+///
+/// Spawned with `spawn(...)` and reaped by a thread of its own.
+/// `signal(_:)` (or dropping the value) stops it: SIGTERM and, if the daemon does not exit
+/// within a few seconds, SIGKILL, so a failing test never leaves a daemon behind.
+final class DaemonProcess {
+    let directory: TestDirectory
+    let pid: Int32
+    let logPath: String
+    private let exit = ExitWatch()
+
+    var socket: String { directory.socket }
+
+    /// The daemon's stderr and stdout so far.
+    var log: String {
+        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "(no log at \(logPath))"
+    }
+
+    /// The exit status (128 + N after signal N), or nil while it runs.
+    var terminationStatus: Int32? { exit.status }
+    var isRunning: Bool { exit.status == nil }
+
+    /// Starts `limberd --socket DIR/s --state-dir DIR/state --sessions DIR/sessions
+    /// --device null` plus `arguments`, and waits until its socket accepts.
+    convenience init(
+        in directory: TestDirectory? = nil, arguments: [String] = [], environment: [String: String] = [:]
+    ) throws {
+        try self.init(launching: directory ?? TestDirectory(), arguments: arguments, environment: environment)
+        try waitUntilAccepting()
+    }
+
+    /// Starts `executable` (by default limberd with the directory's standard flags first);
+    /// does not wait for anything.
+    init(
+        launching directory: TestDirectory, executable: URL = limberdBinary(), arguments: [String] = [],
+        environment: [String: String] = [:], standardArguments: Bool = true
+    ) throws {
+        self.directory = directory
+        logPath = directory.path + "/limberd-\(UUID().uuidString.prefix(8)).log"
+        let arguments =
+            (standardArguments
+                ? ["--socket", directory.socket, "--state-dir", directory.state, "--sessions", directory.sessions, "--device", "null"]
+                : []) + arguments
+        var inherited = ProcessInfo.processInfo.environment
+        for key in ["NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "JOURNAL_STREAM", "LIMBER_SOCKET"] {
+            inherited[key] = nil
+        }
+        pid = try spawn(executable.path, arguments, environment: inherited.merging(environment) { $1 }, stdout: logPath)
+        let exit = self.exit
+        let pid = self.pid
+        Thread { exit.record(waitForExitStatus(pid)) }.start()
+    }
+
+    deinit {
+        if isRunning {
+            kill(pid, SIGTERM)
+            if !waitForExit(within: .seconds(5)) {
+                kill(pid, SIGKILL)
+                _ = waitForExit(within: .seconds(10))
+            }
+        }
+    }
+
+    /// Polls `connect` until the socket accepts; fails early if the daemon exits.
+    func waitUntilAccepting(within timeout: Duration = .seconds(20)) throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while true {
+            if (try? TestConnection(path: socket)) != nil { return }
+            if let status = terminationStatus {
+                throw TestFailure("limberd exited with status \(status) before accepting on \(socket)", log: log)
+            }
+            guard ContinuousClock.now < deadline else {
+                throw TestFailure("limberd did not accept on \(socket) within \(timeout)", log: log)
+            }
+            usleep(10_000)
+        }
+    }
+
+    /// A new connection to the daemon's socket.
+    func connect() throws -> TestConnection {
+        let logPath = self.logPath
+        return try TestConnection(path: socket) { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    }
+
+    /// Sends `signal` and waits for the daemon to exit; returns its exit status.
+    @discardableResult
+    func signal(_ signal: Int32, within timeout: Duration = .seconds(10)) throws -> Int32 {
+        kill(pid, signal)
+        guard waitForExit(within: timeout), let status = terminationStatus else {
+            kill(pid, SIGKILL)
+            _ = waitForExit(within: .seconds(10))
+            throw TestFailure("limberd did not exit within \(timeout) of signal \(signal)", log: log)
+        }
+        return status
+    }
+
+    /// Waits for the process to exit on its own (a daemon refusing to start).
+    func waitForExit(within timeout: Duration) -> Bool {
+        exit.wait(within: timeout)
+    }
+}
+
+/// A child's exit status, set once by its reaper thread.
+final class ExitWatch: Sendable {
+    private let state = Mutex<Int32?>(nil)
+    private let exited = DispatchSemaphore(value: 0)
+
+    var status: Int32? { state.withLock { $0 } }
+
+    func record(_ status: Int32) {
+        state.withLock { $0 = status }
+        exited.signal()
+    }
+
+    func wait(within timeout: Duration) -> Bool {
+        if status != nil { return true }
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        guard exited.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return false }
+        exited.signal()  // let later waiters through
+        return true
+    }
+}
+
+/// Scripts with sub-second steps, so that a whole session plays in about two seconds.
+enum TestScripts {
+    /// 300 + 200 + 1200 + 300 ms: steps, a rest, a halfway cue and a countdown tick.
+    static let quick = """
+        name: Quick
+        kind: exercise
+        description: Sub-second steps for the end-to-end tests.
+        steps:
+          - do: One
+            for: 300ms
+          - rest: 200ms
+          - do: Hold it
+            for: 1200ms
+            halfway: true
+            countdown: 1
+          - do: Two
+            for: 300ms
+
+        """
+
+    /// A 1 s step then a short one: room to pause in the first.
+    static let hold = """
+        name: Hold
+        kind: exercise
+        description: One long step to pause in.
+        steps:
+          - do: Hold still
+            for: 1s
+          - do: Let go
+            for: 300ms
+
+        """
+
+    /// Three 60 s steps: nothing happens on its own during a test.
+    static let steady = """
+        name: Steady
+        kind: exercise
+        description: Long steps that only commands move.
+        steps:
+          - do: Alpha
+            for: 60s
+          - do: Bravo
+            for: 60s
+          - do: Charlie
+            for: 60s
+
+        """
+
+    static let all = ["quick": quick, "hold": hold, "steady": steady]
+}
