@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import LimberCore
+import LimberDaemon
+
+extension Limber {
+    struct Break: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Answer a break: take it now, snooze it, or skip it.",
+            subcommands: [Now.self, Snooze.self, Skip.self])
+
+        struct Now: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Take the due (or next) break now, starting the session linked to it.",
+                discussion: "The movement break's session is set in the config (breaks.movement.session, default desk-reset); without one, a plain timed break runs.")
+            @OptionGroup var connection: DaemonConnection
+
+            func run() throws {
+                let result: BreakActionResult = try connection.call("break-now")
+                print(result.message + (result.status.session == nil ? "" : "; follow it with `limber watch`"))
+            }
+        }
+
+        struct Snooze: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Put the due break off for a while.",
+                discussion: "Without DURATION the configured snooze (breaks.snooze, default 5m) is used. A break can be snoozed breaks.max-snoozes times (default 2); after that, take it or skip it.")
+            @OptionGroup var connection: DaemonConnection
+
+            @Argument(help: ArgumentHelp("How long, e.g. 10m.", valueName: "duration"))
+            var duration: String?
+
+            func validate() throws {
+                if let duration {
+                    do { _ = try DurationText.parse(duration) } catch { throw ValidationError(error.message) }
+                }
+            }
+
+            func run() throws {
+                let args: [String: JSONValue]? = duration.map { ["duration": .string($0)] }
+                let result: BreakActionResult = try connection.call("break-snooze", args: args)
+                print(result.message + (result.status.nextBreak.map { "; it comes back in \(StatusText.clock($0.inMs))" } ?? ""))
+            }
+        }
+
+        struct Skip: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Skip the due break (it is recorded as skipped).")
+            @OptionGroup var connection: DaemonConnection
+
+            func run() throws {
+                let result: BreakActionResult = try connection.call("break-skip")
+                print(result.message)
+            }
+        }
+    }
+
+    struct Breaks: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Switch break reminders off for a while, or back on.",
+            subcommands: [On.self, Off.self])
+
+        struct On: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Switch break reminders back on.")
+            @OptionGroup var connection: DaemonConnection
+
+            func run() throws {
+                let result: BreakActionResult = try connection.call("breaks-on")
+                print(result.message + (result.status.nextBreak.map { "; next \($0.kind) break in \(StatusText.clock($0.inMs))" } ?? ""))
+            }
+        }
+
+        struct Off: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Switch break reminders off: --for 1h, --until 14:00, or --indefinitely.",
+                discussion: "Scheduled sessions still run. `limber breaks on` switches reminders back on early.")
+            @OptionGroup var connection: DaemonConnection
+
+            @Option(name: .customLong("for"), help: ArgumentHelp("For this long, e.g. 1h or 90m.", valueName: "duration"))
+            var duration: String?
+
+            @Option(help: ArgumentHelp("Until this local time today (or tomorrow if it has passed), e.g. 14:00.", valueName: "HH:MM"))
+            var until: String?
+
+            @Flag(help: "Until `limber breaks on`.")
+            var indefinitely = false
+
+            func validate() throws {
+                let given = [duration != nil, until != nil, indefinitely].filter { $0 }.count
+                guard given == 1 else { throw ValidationError("give exactly one of --for DURATION, --until HH:MM or --indefinitely") }
+                if let duration {
+                    do { _ = try DurationText.parse(duration) } catch { throw ValidationError(error.message) }
+                }
+                if let until, LocalTime.parse(until) == nil {
+                    throw ValidationError("--until wants a time of day as HH:MM, e.g. 14:00 (got '\(until)')")
+                }
+            }
+
+            func run() throws {
+                var args: [String: JSONValue] = [:]
+                if let duration { args["for"] = .string(duration) }
+                if let until { args["until"] = .string(until) }
+                if indefinitely { args["indefinitely"] = .bool(true) }
+                let result: BreakActionResult = try connection.call("breaks-off", args: args)
+                print(result.message + (duration.map { " for \($0)" } ?? until.map { " until \($0)" } ?? " until `limber breaks on`"))
+            }
+        }
+    }
+
+    struct Config: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the config file, or print the configuration in force.",
+            subcommands: [Check.self, Show.self])
+
+        static func defaultPath() -> String {
+            let environment = ProcessInfo.processInfo.environment
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+            return configHome + "/limber/config.yaml"
+        }
+
+        struct Check: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Check a config file without the daemon; every problem is printed as file:line:column.",
+                discussion: "FILE defaults to $XDG_CONFIG_HOME/limber/config.yaml. Exit status: 0 valid (or absent: defaults apply), 1 invalid, 2 usage error. docs/config.md lists every key.")
+
+            @Argument(help: ArgumentHelp("The config file.", valueName: "file"))
+            var file: String?
+
+            func run() throws {
+                let path = file ?? Config.defaultPath()
+                if file == nil, !FileManager.default.fileExists(atPath: path) {
+                    print("\(path) does not exist: the defaults apply (`limber config show` prints them)")
+                    return
+                }
+                switch ConfigFile.load(path) {
+                case .success:
+                    print("\(path): valid")
+                case .failure(let error):
+                    for detail in error.details ?? [] { Output.error(detail) }
+                    Output.fail(error.details == nil ? error.message : "\(path) is invalid: fix the problems above")
+                    throw ExitCode.problem
+                }
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Print the configuration in force, defaults filled in, as YAML.",
+                discussion: "Asks limberd when it runs (what it reads from its config file now); otherwise reads the file itself.")
+            @OptionGroup var connection: DaemonConnection
+
+            func run() throws {
+                if let client = connection.connectIfRunning() {
+                    let result: ConfigResult = try DaemonConnection.call(client, "config")
+                    print("# \(result.path)")
+                    print(result.yaml, terminator: result.yaml.hasSuffix("\n") ? "" : "\n")
+                    return
+                }
+                let path = Config.defaultPath()
+                switch ConfigFile.load(path) {
+                case .success(let config):
+                    print("# \(path)\(FileManager.default.fileExists(atPath: path) ? "" : " (absent: defaults)")")
+                    print(config.render(), terminator: "")
+                case .failure(let error):
+                    for detail in error.details ?? [] { Output.error(detail) }
+                    Output.fail(error.message)
+                    throw ExitCode.problem
+                }
+            }
+        }
+    }
+}
