@@ -1,0 +1,266 @@
+import Foundation
+
+/// The records a statistics period covers, as read from the database.
+public struct HistorySnapshot: Sendable, Hashable {
+    public var runs: [SessionRunEntry]
+    public var breaks: [BreakEntry]
+    public var pain: [PainEntry]
+    /// Times of completed sessions and taken breaks, any date, for the streak.
+    public var activity: [String]
+
+    public init(runs: [SessionRunEntry] = [], breaks: [BreakEntry] = [], pain: [PainEntry] = [], activity: [String]? = nil) {
+        self.runs = runs
+        self.breaks = breaks
+        self.pain = pain
+        self.activity =
+            activity ?? (runs.filter { $0.outcome == "completed" }.map(\.started) + breaks.filter { $0.outcome == .taken }.map(\.due))
+    }
+}
+
+/// Break outcomes counted for one day.
+public struct BreakCounts: Sendable, Hashable, Codable {
+    public var taken = 0
+    public var natural = 0
+    public var snoozed = 0
+    public var skipped = 0
+    public var missed = 0
+
+    public init(taken: Int = 0, natural: Int = 0, snoozed: Int = 0, skipped: Int = 0, missed: Int = 0) {
+        self.taken = taken
+        self.natural = natural
+        self.snoozed = snoozed
+        self.skipped = skipped
+        self.missed = missed
+    }
+
+    mutating func add(_ outcome: BreakEntry.Outcome) {
+        switch outcome {
+        case .taken: taken += 1
+        case .natural: natural += 1
+        case .snoozed: snoozed += 1
+        case .skipped: skipped += 1
+        case .missed: missed += 1
+        }
+    }
+
+    mutating func add(_ other: BreakCounts) {
+        taken += other.taken
+        natural += other.natural
+        snoozed += other.snoozed
+        skipped += other.skipped
+        missed += other.missed
+    }
+}
+
+/// One calendar day of statistics, in the user's time zone.
+public struct DayStats: Sendable, Hashable, Codable {
+    /// `YYYY-MM-DD`, local.
+    public var date: String
+    /// Guided-session minutes (pauses excluded) by kind, completed and stopped runs alike,
+    /// rounded to 0.1; kinds with no time are absent.
+    public var sessionMinutes: [String: Double]
+    public var totalMinutes: Double
+    /// Runs started this day.
+    public var sessions: Int
+    public var breaks: BreakCounts
+    /// See ``HistoryStats/longestSitting(points:)``; nil without movement-break records.
+    public var longestSittingMinutes: Int?
+    /// Mean of the day's pain ratings, rounded to 0.1; nil without ratings.
+    public var painAverage: Double?
+    public var painEntries: Int
+
+    enum CodingKeys: String, CodingKey {
+        case date
+        case sessionMinutes = "session_minutes"
+        case totalMinutes = "total_minutes"
+        case sessions, breaks
+        case longestSittingMinutes = "longest_sitting_minutes"
+        case painAverage = "pain_average"
+        case painEntries = "pain_entries"
+    }
+}
+
+/// Statistics over a run of days: what `limber stats` prints.
+public struct HistoryStats: Sendable, Hashable, Codable {
+    /// First and last day, `YYYY-MM-DD`, local.
+    public var from: String
+    public var to: String
+    public var timeZone: String
+    /// Consecutive days up to today with a completed session or a taken break; today counts
+    /// once it has one, and does not break the streak before it has.
+    public var streakDays: Int
+    public var days: [DayStats]
+    public var totalMinutes: Double
+    public var breaks: BreakCounts
+    public var painAverage: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case from, to
+        case timeZone = "time_zone"
+        case streakDays = "streak_days"
+        case days
+        case totalMinutes = "total_minutes"
+        case breaks
+        case painAverage = "pain_average"
+    }
+
+    /// Session kinds in the order tables and CSV columns list them.
+    public static let kinds = ["exercise", "heat", "mindfulness", "posture"]
+
+    /// Computes the statistics of the days `first...last` (local days of `calendar`, whose
+    /// time zone decides where a day begins) from `snapshot`; `today` anchors the streak.
+    ///
+    /// Pure: same input, same output, no clock and no I/O.
+    public static func compute(
+        _ snapshot: HistorySnapshot, first: Date, last: Date, today: Date, calendar: Calendar
+    ) -> HistoryStats {
+        let days = DayGrid(first: first, last: last, calendar: calendar)
+        var minutesMs = [[String: Int64]](repeating: [:], count: days.count)
+        var sessions = [Int](repeating: 0, count: days.count)
+        var breakCounts = [BreakCounts](repeating: BreakCounts(), count: days.count)
+        var painSums = [Int](repeating: 0, count: days.count)
+        var painCounts = [Int](repeating: 0, count: days.count)
+        var sitting = [[SittingPoint]](repeating: [], count: days.count)
+
+        for run in snapshot.runs {
+            guard let started = HistoryTime.parseMilliseconds(run.started), let day = days.index(of: started) else { continue }
+            minutesMs[day][run.kind, default: 0] += max(0, run.actualMs)
+            sessions[day] += 1
+            // A completed session other than heat is a movement break (design.md).
+            if run.outcome == "completed", run.kind != "heat", let ended = HistoryTime.parseMilliseconds(run.ended),
+                let endDay = days.index(of: ended)
+            {
+                sitting[endDay].append(SittingPoint(time: ended, resets: true))
+            }
+        }
+        for entry in snapshot.breaks {
+            guard let due = HistoryTime.parseMilliseconds(entry.due), let day = days.index(of: due) else { continue }
+            breakCounts[day].add(entry.outcome)
+            guard entry.kind == .movement else { continue }
+            let resets = entry.outcome == .taken || entry.outcome == .natural
+            let time = resets ? entry.ended.flatMap(HistoryTime.parseMilliseconds) ?? due : due
+            sitting[days.index(of: time) ?? day].append(SittingPoint(time: time, resets: resets))
+        }
+        for entry in snapshot.pain {
+            guard let time = HistoryTime.parseMilliseconds(entry.time), let day = days.index(of: time) else { continue }
+            painSums[day] += entry.level
+            painCounts[day] += 1
+        }
+
+        var result: [DayStats] = []
+        result.reserveCapacity(days.count)
+        var totalBreaks = BreakCounts()
+        var totalMs: Int64 = 0
+        for index in 0..<days.count {
+            var byKind: [String: Double] = [:]
+            for (kind, ms) in minutesMs[index] where ms > 0 { byKind[kind] = minutes(ms) }
+            let dayMs = minutesMs[index].values.reduce(0, +)
+            totalMs += dayMs
+            totalBreaks.add(breakCounts[index])
+            result.append(
+                DayStats(
+                    date: days.label(index), sessionMinutes: byKind, totalMinutes: minutes(dayMs),
+                    sessions: sessions[index], breaks: breakCounts[index],
+                    longestSittingMinutes: longestSitting(points: sitting[index]).map { Int((Double($0) / 60_000).rounded()) },
+                    painAverage: painCounts[index] == 0 ? nil : tenth(Double(painSums[index]) / Double(painCounts[index])),
+                    painEntries: painCounts[index]))
+        }
+        let painTotal = painSums.reduce(0, +)
+        let painCount = painCounts.reduce(0, +)
+        return HistoryStats(
+            from: days.label(0), to: days.label(days.count - 1),
+            timeZone: calendar.timeZone.identifier,
+            streakDays: streak(activity: snapshot.activity, today: today, calendar: calendar),
+            days: result, totalMinutes: minutes(totalMs), breaks: totalBreaks,
+            painAverage: painCount == 0 ? nil : tenth(Double(painTotal) / Double(painCount)))
+    }
+
+    /// A moment that bears on the sitting clock: a reset (a taken or natural movement break
+    /// at its end, or a completed non-heat session at its end) or a movement break that
+    /// did not reset it (at its due time).
+    struct SittingPoint: Hashable {
+        var time: Int64
+        var resets: Bool
+    }
+
+    /// The longest sitting stretch of a day, in milliseconds: the longest interval from a
+    /// reset (or the day's first point) to any later point before the next reset.
+    ///
+    /// Only recorded moments count, so this is a lower bound: sitting before the day's first
+    /// break record, or after its last, is not seen. A day with a single point has nothing
+    /// measurable and gives 0; a day without points gives nil.
+    static func longestSitting(points: [SittingPoint]) -> Int64? {
+        guard !points.isEmpty else { return nil }
+        let sorted = points.sorted { $0.time < $1.time }
+        var since = sorted[0].time
+        var longest: Int64 = 0
+        for point in sorted.dropFirst() {
+            longest = max(longest, point.time - since)
+            if point.resets { since = point.time }
+        }
+        return longest
+    }
+
+    /// Consecutive days with activity, ending today (or yesterday while today has none).
+    static func streak(activity: [String], today: Date, calendar: Calendar) -> Int {
+        var active = Set<Date>()
+        for text in activity {
+            if let date = HistoryTime.parse(text) { active.insert(calendar.startOfDay(for: date)) }
+        }
+        var day = calendar.startOfDay(for: today)
+        if !active.contains(day) {
+            guard let yesterday = calendar.date(byAdding: .day, value: -1, to: day) else { return 0 }
+            day = yesterday
+        }
+        var count = 0
+        while active.contains(day) {
+            count += 1
+            guard let previous = calendar.date(byAdding: .day, value: -1, to: day) else { break }
+            day = previous
+        }
+        return count
+    }
+
+    static func minutes(_ ms: Int64) -> Double { tenth(Double(ms) / 60_000) }
+
+    static func tenth(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+}
+
+/// The local days of a period as half-open millisecond ranges, found by binary search.
+struct DayGrid {
+    private var starts: [Int64] = []
+    private var labels: [String] = []
+
+    init(first: Date, last: Date, calendar: Calendar) {
+        var day = calendar.startOfDay(for: first)
+        let end = calendar.startOfDay(for: max(first, last))
+        while true {
+            starts.append(Int64((day.timeIntervalSince1970 * 1000).rounded()))
+            let parts = calendar.dateComponents([.year, .month, .day], from: day)
+            labels.append(String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0))
+            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
+            if day >= end {
+                starts.append(Int64((next.timeIntervalSince1970 * 1000).rounded()))
+                break
+            }
+            day = next
+        }
+    }
+
+    /// Number of days.
+    var count: Int { labels.count }
+
+    func label(_ index: Int) -> String { labels[index] }
+
+    /// The day holding `ms`, or nil outside the period.
+    func index(of ms: Int64) -> Int? {
+        guard let first = starts.first, let last = starts.last, ms >= first, ms < last else { return nil }
+        var low = 0
+        var high = starts.count - 1
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if starts[middle] <= ms { low = middle } else { high = middle }
+        }
+        return low
+    }
+}
