@@ -1,5 +1,6 @@
 import Foundation
 import LimberCore
+import LimberHistory
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -88,10 +89,11 @@ public enum Daemon {
         let events = EventHub(logger: logger)
         let output = makeOutput(device: options.device ?? "default", volume: 0.5, logger: logger)
         let sessions = LibraryCatalog(directories: options.sessionDirectories)
-        let runLog = RunLog(stateDirectory: paths.stateDirectory, logger: logger)
+        let history = HistoryRecorder(
+            path: HistoryDatabase.path(stateDirectory: paths.stateDirectory), logger: logger)
         let runner = SessionRunner(
             clock: ContinuousClock(), output: output, events: events, logger: logger,
-            onRecord: { record in Task { await runLog.append(record) } })
+            onRecord: { record in history.recordRun(record) })
         let commands = ControlCommands(
             runner: runner, sessions: sessions, output: output, events: events,
             reload: { () async throws(ControlError) -> ReloadResult in
@@ -108,6 +110,7 @@ public enum Daemon {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: HistoryService(recorder: history)),
                     .init(service: RunnerService(runner: runner, output: output, notifier: notifier)),
                     .init(service: server),
                 ],
