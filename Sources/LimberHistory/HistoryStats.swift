@@ -121,6 +121,8 @@ public struct HistoryStats: Sendable, Hashable, Codable {
         var painSums = [Int](repeating: 0, count: days.count)
         var painCounts = [Int](repeating: 0, count: days.count)
         var sitting = [[SittingPoint]](repeating: [], count: days.count)
+        // Sessions alone say nothing about sitting: a day needs a movement-break record.
+        var hasMovementBreak = [Bool](repeating: false, count: days.count)
 
         for run in snapshot.runs {
             guard let started = HistoryTime.parseMilliseconds(run.started), let day = days.index(of: started) else { continue }
@@ -137,6 +139,7 @@ public struct HistoryStats: Sendable, Hashable, Codable {
             guard let due = HistoryTime.parseMilliseconds(entry.due), let day = days.index(of: due) else { continue }
             breakCounts[day].add(entry.outcome)
             guard entry.kind == .movement else { continue }
+            hasMovementBreak[day] = true
             let resets = entry.outcome == .taken || entry.outcome == .natural
             let time = resets ? entry.ended.flatMap(HistoryTime.parseMilliseconds) ?? due : due
             sitting[days.index(of: time) ?? day].append(SittingPoint(time: time, resets: resets))
@@ -161,7 +164,8 @@ public struct HistoryStats: Sendable, Hashable, Codable {
                 DayStats(
                     date: days.label(index), sessionMinutes: byKind, totalMinutes: minutes(dayMs),
                     sessions: sessions[index], breaks: breakCounts[index],
-                    longestSittingMinutes: longestSitting(points: sitting[index]).map { Int((Double($0) / 60_000).rounded()) },
+                    longestSittingMinutes: hasMovementBreak[index]
+                        ? longestSitting(points: sitting[index]).map { Int((Double($0) / 60_000).rounded()) } : nil,
                     painAverage: painCounts[index] == 0 ? nil : tenth(Double(painSums[index]) / Double(painCounts[index])),
                     painEntries: painCounts[index]))
         }
@@ -187,8 +191,8 @@ public struct HistoryStats: Sendable, Hashable, Codable {
     /// reset (or the day's first point) to any later point before the next reset.
     ///
     /// Only recorded moments count, so this is a lower bound: sitting before the day's first
-    /// break record, or after its last, is not seen. A day with a single point has nothing
-    /// measurable and gives 0; a day without points gives nil.
+    /// point, or after its last, is not seen. A single point gives 0, no points nil (and
+    /// ``compute`` reports nil for a day without movement-break records).
     static func longestSitting(points: [SittingPoint]) -> Int64? {
         guard !points.isEmpty else { return nil }
         let sorted = points.sorted { $0.time < $1.time }

@@ -115,6 +115,13 @@ import Testing
         #expect(Self.day(20).breaks.snoozed == 1 && Self.day(20).longestSittingMinutes == 140)
     }
 
+    @Test func sessionsWithoutBreakRecordsSayNothingAboutSitting() {
+        let snapshot = HistorySnapshot(runs: [Self.run(7, 8, "exercise", minutes: 10), Self.run(7, 12, "exercise", minutes: 10)])
+        let stats = HistoryStats.compute(snapshot, first: Self.at(7, 0, 0), last: Self.at(7, 0, 0), today: Self.at(7, 20, 0), calendar: Self.calendar)
+        #expect(stats.days.count == 1 && stats.days[0].totalMinutes == 20)
+        #expect(stats.days[0].longestSittingMinutes == nil)
+    }
+
     @Test func streakAllowsTodayToBeStillEmpty() {
         let runs = [Self.run(27, 8, "exercise", minutes: 10), Self.run(28, 8, "exercise", minutes: 10)]
         let snapshot = HistorySnapshot(runs: runs)
