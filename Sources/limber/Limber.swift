@@ -20,7 +20,7 @@ struct Limber: AsyncParsableCommand {
         version: limberVersion,
         subcommands: [
             Status.self, Start.self, Pause.self, Resume.self, Next.self, Prev.self, Stop.self, Watch.self,
-            ListSessions.self, Show.self, Validate.self, Reload.self,
+            ListSessions.self, Show.self, Validate.self, Reload.self, Log.self, Stats.self, History.self,
         ]
     )
 
