@@ -206,20 +206,31 @@ public struct HistoryStats: Sendable, Hashable, Codable {
     }
 
     /// Consecutive days with activity, ending today (or yesterday while today has none).
+    ///
+    /// Walks the times newest first and stops at the first empty day, so years of history
+    /// cost one parse each and a calendar call per streak day, not per record.
     static func streak(activity: [String], today: Date, calendar: Calendar) -> Int {
-        var active = Set<Date>()
-        for text in activity {
-            if let date = HistoryTime.parse(text) { active.insert(calendar.startOfDay(for: date)) }
-        }
-        var day = calendar.startOfDay(for: today)
-        if !active.contains(day) {
-            guard let yesterday = calendar.date(byAdding: .day, value: -1, to: day) else { return 0 }
-            day = yesterday
-        }
+        let times = activity.compactMap(HistoryTime.parseMilliseconds).sorted(by: >)
+        func start(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        let todayStart = calendar.startOfDay(for: today)
+        guard let tomorrow = calendar.date(byAdding: .day, value: 1, to: todayStart) else { return 0 }
+        // Days are walked back from today: `day` is the oldest day counted so far (or today,
+        // uncounted, at first); an instant in the day before it extends the streak.
+        var day = todayStart
         var count = 0
-        while active.contains(day) {
-            count += 1
+        var countedToday = false
+        for time in times {
+            if time >= start(tomorrow) { continue }
+            if time >= start(day) {
+                if day == todayStart && !countedToday {
+                    countedToday = true
+                    count += 1
+                }
+                continue
+            }
             guard let previous = calendar.date(byAdding: .day, value: -1, to: day) else { break }
+            guard time >= start(previous) else { break }
+            count += 1
             day = previous
         }
         return count
