@@ -4,8 +4,11 @@ import GRDB
 /// Reads the history for `limber stats` and `limber history`: queries only, any connection
 /// (read-only is enough, and safe while limberd writes: WAL readers see the last commit).
 public enum HistoryReader {
-    /// The records whose time falls in `[from, to)`, plus the streak's activity times.
-    public static func snapshot(_ db: Database, from: Date, to: Date) throws -> HistorySnapshot {
+    /// The records whose time falls in `[from, to)`, plus the activity times the streak up
+    /// to `today` needs (local days of `calendar`).
+    public static func snapshot(
+        _ db: Database, from: Date, to: Date, today: Date, calendar: Calendar
+    ) throws -> HistorySnapshot {
         let low = HistoryTime.iso8601(from)
         let high = HistoryTime.iso8601(to)
         let runs = try SessionRunEntry.fetchAll(
@@ -14,16 +17,30 @@ public enum HistoryReader {
             db, sql: "SELECT * FROM breaks WHERE due >= ? AND due < ? ORDER BY due", arguments: [low, high])
         let pain = try PainEntry.fetchAll(
             db, sql: "SELECT * FROM pain WHERE time >= ? AND time < ? ORDER BY time", arguments: [low, high])
-        // Newest first; the streak needs only the tail end, but the whole list is a few
-        // thousand short strings even after years.
-        let activity = try String.fetchAll(
-            db,
-            sql: """
-                SELECT started FROM session_runs WHERE outcome = 'completed' AND started < ?
-                UNION ALL SELECT due FROM breaks WHERE outcome = 'taken' AND due < ?
-                ORDER BY 1 DESC
-                """,
-            arguments: [high, high])
+        // Completed sessions and taken breaks, newest first, merged from two backward index
+        // scans and read only as far as the streak walk asks (it stops at the first empty day).
+        var activity: [String] = []
+        let sessions = try String.fetchCursor(
+            db, sql: "SELECT started FROM session_runs WHERE started < ? AND outcome = 'completed' ORDER BY started DESC",
+            arguments: [high])
+        let takenBreaks = try String.fetchCursor(
+            db, sql: "SELECT due FROM breaks WHERE due < ? AND outcome = 'taken' ORDER BY due DESC", arguments: [high])
+        var sessionHead = try sessions.next()
+        var breakHead = try takenBreaks.next()
+        _ = try HistoryStats.streak(today: today, calendar: calendar) { () throws -> Int64? in
+            let newest: String
+            if let session = sessionHead, session >= breakHead ?? "" {
+                newest = session
+                sessionHead = try sessions.next()
+            } else if let taken = breakHead {
+                newest = taken
+                breakHead = try takenBreaks.next()
+            } else {
+                return nil
+            }
+            activity.append(newest)
+            return HistoryTime.parseMilliseconds(newest) ?? 0
+        }
         return HistorySnapshot(runs: runs, breaks: breaks, pain: pain, activity: activity)
     }
 

@@ -55,6 +55,23 @@ public struct SessionRunEntry: Sendable, Hashable, Codable, FetchableRecord, Per
         case outcome, reason
     }
 
+    /// Decodes by hand: Codable decoding of rows is most of the cost of `limber stats`.
+    public init(row: Row) throws {
+        id = row["id"]
+        session = row["session"]
+        name = row["name"]
+        kind = row["kind"]
+        started = row["started"]
+        ended = row["ended"]
+        plannedMs = row["planned_ms"]
+        actualMs = row["actual_ms"]
+        stepsCompleted = row["steps_completed"]
+        steps = row["steps"]
+        stepsSkipped = row["steps_skipped"]
+        outcome = row["outcome"]
+        reason = row["reason"]
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
@@ -107,6 +124,21 @@ public struct BreakEntry: Sendable, Hashable, Codable, FetchableRecord, Persista
         case ended
     }
 
+    /// Decodes by hand: Codable decoding of rows is most of the cost of `limber stats`.
+    public init(row: Row) throws {
+        let kindText: String = row["kind"]
+        let outcomeText: String = row["outcome"]
+        guard let kind = Kind(rawValue: kindText), let outcome = Outcome(rawValue: outcomeText) else {
+            throw DatabaseError(message: "breaks row has an unknown kind '\(kindText)' or outcome '\(outcomeText)'")
+        }
+        id = row["id"]
+        self.kind = kind
+        due = row["due"]
+        self.outcome = outcome
+        snoozeCount = row["snooze_count"]
+        ended = row["ended"]
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
@@ -142,6 +174,21 @@ public struct PainEntry: Sendable, Hashable, Codable, FetchableRecord, Persistab
         self.time = time
         self.session = session
         self.moment = moment
+    }
+
+    /// Decodes by hand: Codable decoding of rows is most of the cost of `limber stats`.
+    public init(row: Row) throws {
+        let momentText: String? = row["moment"]
+        id = row["id"]
+        level = row["level"]
+        note = row["note"]
+        area = row["area"]
+        time = row["time"]
+        session = row["session"]
+        moment = try momentText.map { text in
+            guard let moment = Moment(rawValue: text) else { throw DatabaseError(message: "pain row has an unknown moment '\(text)'") }
+            return moment
+        }
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

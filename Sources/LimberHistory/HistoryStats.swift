@@ -206,22 +206,30 @@ public struct HistoryStats: Sendable, Hashable, Codable {
     }
 
     /// Consecutive days with activity, ending today (or yesterday while today has none).
-    ///
-    /// Walks the times newest first and stops at the first empty day, so years of history
-    /// cost one parse each and a calendar call per streak day, not per record.
     static func streak(activity: [String], today: Date, calendar: Calendar) -> Int {
-        let times = activity.compactMap(HistoryTime.parseMilliseconds).sorted(by: >)
+        var times = activity.compactMap(HistoryTime.parseMilliseconds).sorted(by: >).makeIterator()
+        return streak(today: today, calendar: calendar) { times.next() }
+    }
+
+    /// The streak from activity instants (milliseconds) that `next` gives newest first.
+    ///
+    /// Stops asking at the first empty day, so years of history cost nothing for a streak of
+    /// a week: the reader feeds it straight from the database.
+    public static func streak(
+        today: Date, calendar: Calendar, next: () throws -> Int64?
+    ) rethrows -> Int {
         func start(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
         let todayStart = calendar.startOfDay(for: today)
         guard let tomorrow = calendar.date(byAdding: .day, value: 1, to: todayStart) else { return 0 }
-        // Days are walked back from today: `day` is the oldest day counted so far (or today,
-        // uncounted, at first); an instant in the day before it extends the streak.
+        // `day` is the oldest day counted so far (today, uncounted, at first); an instant in
+        // the day before it extends the streak, anything older ends it.
         var day = todayStart
+        var dayStart = start(day)
         var count = 0
         var countedToday = false
-        for time in times {
+        while let time = try next() {
             if time >= start(tomorrow) { continue }
-            if time >= start(day) {
+            if time >= dayStart {
                 if day == todayStart && !countedToday {
                     countedToday = true
                     count += 1
@@ -232,6 +240,7 @@ public struct HistoryStats: Sendable, Hashable, Codable {
             guard time >= start(previous) else { break }
             count += 1
             day = previous
+            dayStart = start(day)
         }
         return count
     }
@@ -249,10 +258,15 @@ struct DayGrid {
     init(first: Date, last: Date, calendar: Calendar) {
         var day = calendar.startOfDay(for: first)
         let end = calendar.startOfDay(for: max(first, last))
+        // Local days are consecutive dates: count them from the first one's date rather than
+        // asking the calendar for every label.
+        let parts = calendar.dateComponents([.year, .month, .day], from: day)
+        let firstDate = HistoryTime.days(
+            fromCivil: Int64(parts.year ?? 1970), Int64(parts.month ?? 1), Int64(parts.day ?? 1))
         while true {
             starts.append(Int64((day.timeIntervalSince1970 * 1000).rounded()))
-            let parts = calendar.dateComponents([.year, .month, .day], from: day)
-            labels.append(String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0))
+            let (year, month, date) = HistoryTime.civil(fromDays: firstDate + Int64(labels.count))
+            labels.append(HistoryTime.dateLabel(year, month, date))
             guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
             if day >= end {
                 starts.append(Int64((next.timeIntervalSince1970 * 1000).rounded()))

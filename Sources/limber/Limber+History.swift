@@ -101,7 +101,7 @@ extension Limber {
             var first = calendar.date(byAdding: .day, value: -((days ?? 14) - 1), to: today) ?? today
             if let since, let day = Self.day(since) { first = min(day, today) }
             let end = calendar.date(byAdding: .day, value: 1, to: today) ?? now
-            let snapshot = try location.read(queue) { try HistoryReader.snapshot($0, from: first, to: end) }
+            let snapshot = try location.read(queue) { try HistoryReader.snapshot($0, from: first, to: end, today: now, calendar: calendar) }
             let stats = HistoryStats.compute(snapshot, first: first, last: today, today: now, calendar: calendar)
             if json {
                 Output.write(try HistoryText.json(stats) + Data([0x0A]))

@@ -46,6 +46,30 @@ func temporaryDirectory() throws -> URL {
         }
     }
 
+    @Test func theSnapshotReadsActivityOnlyBackToTheStreaksStart() throws {
+        let queue = try DatabaseQueue()
+        try HistoryDatabase.migrator.migrate(queue)
+        let days = ["2026-11-20", "2026-11-24", "2026-11-25", "2026-11-26"]
+        try queue.write { db in
+            for day in days {
+                try BreakEntry(kind: .movement, due: day + "T10:00:00.000Z", outcome: .taken).insert(db)
+                try BreakEntry(kind: .movement, due: day + "T11:00:00.000Z", outcome: .skipped).insert(db)
+            }
+        }
+        let from = try #require(HistoryTime.parse("2026-11-25T00:00:00Z"))
+        let to = try #require(HistoryTime.parse("2026-11-27T00:00:00Z"))
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = .gmt
+        let today = try #require(HistoryTime.parse("2026-11-26T20:00:00Z"))
+        let snapshot = try queue.read { try HistoryReader.snapshot($0, from: from, to: to, today: today, calendar: utc) }
+        #expect(snapshot.breaks.count == 4)
+        // The 23rd is empty: reading stops at the 20th, the first instant beyond the streak.
+        #expect(snapshot.activity == [
+            "2026-11-26T10:00:00.000Z", "2026-11-25T10:00:00.000Z", "2026-11-24T10:00:00.000Z", "2026-11-20T10:00:00.000Z",
+        ])
+        #expect(HistoryStats.compute(snapshot, first: from, last: today, today: today, calendar: utc).streakDays == 3)
+    }
+
     @Test func readingAMissingDatabaseIsNoHistory() throws {
         #expect(try HistoryDatabase.openForReading(path: "/nonexistent-limber/history.sqlite") == nil)
     }
