@@ -145,6 +145,37 @@ import Glibc
         #expect(log.components(separatedBy: "records will be kept in memory").count == 2)
     }
 
+    @Test func startRateRecordsARatingBeforeAndAfterTheSession() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let daemon = try Daemon(directory)
+        _ = try daemon.connect()
+        let input = directory.appendingPathComponent("input")
+        try Data("eleven\n3\n5\n".utf8).write(to: input)
+        let output = directory.appendingPathComponent("output")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let client = Process()
+        client.executableURL = limberBinary()
+        client.arguments = [
+            "start", "quick", "--rate", "--socket", daemon.socket, "--state-dir", directory.appendingPathComponent("state").path,
+        ]
+        client.standardInput = try FileHandle(forReadingFrom: input)
+        client.standardOutput = try FileHandle(forWritingTo: output)
+        client.standardError = FileHandle.nullDevice
+        try client.run()
+        client.waitUntilExit()
+        daemon.kill(SIGTERM)
+        #expect(client.terminationStatus == 0)
+        let printed = try String(contentsOf: output, encoding: .utf8)
+        #expect(printed.contains("quick finished"))
+        #expect(printed.contains("recorded pain 3 → 5/10"))
+        let queue = try #require(try HistoryDatabase.openForReading(path: directory.appendingPathComponent("state/history.sqlite").path))
+        let ratings = try queue.read { try PainEntry.fetchAll($0, sql: "SELECT * FROM pain ORDER BY id") }
+        #expect(ratings.map(\.level) == [3, 5])
+        #expect(ratings.map(\.moment) == [.before, .after])
+        #expect(ratings.allSatisfy { $0.session == "quick" })
+    }
+
     @Test func painLogStatsAndHistoryWithoutTheDaemon() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
