@@ -3,6 +3,10 @@ import GRDB
 import Logging
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import LimberHistory
 
 @Suite struct HistoryRecorderTests {
@@ -90,6 +94,39 @@ import Testing
         await writer
         #expect(failures >= 2)
         try Self.expectRows(2, path: path)
+    }
+
+    /// The literal case: a state directory without write permission. Root ignores permission
+    /// bits, so this runs only for other users (the test above covers root).
+    @Test(.enabled(if: geteuid() != 0, "root writes through permission bits"))
+    func aReadOnlyDirectoryQueuesRecordsAndRetries() async throws {
+        let directory = try temporaryDirectory()
+        defer {
+            chmod(directory.path, 0o700)
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let path = directory.appendingPathComponent("history.sqlite").path
+        #expect(chmod(directory.path, 0o500) == 0)
+        let (recorder, events) = Self.recorder(path: path)
+        async let writer: Void = recorder.run()
+        recorder.recordPain(level: 6)
+        var failures = 0
+        var written = 0
+        for await event in events {
+            switch event {
+            case .failed(let error, _):
+                failures += 1
+                #expect(error.code == .readOnly && error.message.contains("chmod u+w"))
+                if failures == 1 { chmod(directory.path, 0o700) }
+            case .written(let count):
+                written += count
+            }
+            if written == 1 { break }
+        }
+        recorder.finish()
+        await writer
+        #expect(failures >= 1)
+        try Self.expectRows(1, path: path)
     }
 
     @Test func finishingWhileTheDatabaseFailsReturnsInsteadOfRetryingForever() async throws {
