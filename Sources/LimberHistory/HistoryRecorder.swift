@@ -74,7 +74,8 @@ public final class HistoryRecorder: Sendable {
                     ended: ended.map(HistoryTime.iso8601))))
     }
 
-    /// Queues a pain rating.
+    /// Queues a pain rating; `level` is clamped to 0...10, which the table's CHECK would
+    /// otherwise refuse (and the whole batch with it).
     public func recordPain(
         level: Int, note: String? = nil, area: String? = nil, at time: Date = Date(), session: String? = nil,
         moment: PainEntry.Moment? = nil
