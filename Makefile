@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 
 # Debian packages: to build (ALSA headers, SQLite) and to run the tests (a PulseAudio
 # server with a null sink, ALSA's pulse plugin, systemd-analyze).
-BUILD_PACKAGES := libasound2-dev pkg-config
+BUILD_PACKAGES := libasound2-dev libsqlite3-dev pkg-config
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins systemd
 
 # Where `make run` puts the socket when XDG_RUNTIME_DIR is not set (e.g. a root shell).

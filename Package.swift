@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,10 +36,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LimberHistory",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "LimberDaemon",
             dependencies: [
                 "LimberCore",
                 "LimberAudio",
+                "LimberHistory",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -59,12 +68,14 @@ let package = Package(
                 "LimberCore",
                 "LimberAudio",
                 "LimberDaemon",
+                "LimberHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(
             name: "limber-bench",
-            dependencies: ["LimberCore", "LimberAudio", "LimberDaemon"],
+            dependencies: ["LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory"],
             path: "bench/limber-bench"
         ),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
@@ -78,7 +89,14 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["LimberCore"]),
+        .testTarget(
+            name: "LimberHistoryTests",
+            dependencies: ["LimberHistory", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["LimberCore", "LimberDaemon", "LimberHistory", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,6 +9,10 @@ $SWIFT build -c release --product limber
 $SWIFT build -c release --product limber-bench
 bin=$($SWIFT build -c release --show-bin-path)
 "$bin/limber-bench" compile --sessions Sessions
+history=$(mktemp -d)
+"$bin/limber-bench" history-gen --days 1825 --out "$history/history.sqlite"
+"$bin/limber-bench" history-stats --bin "$bin" --db "$history/history.sqlite" --runs "${HISTORY_RUNS:-15}"
+rm -rf "$history"
 "$bin/limber-bench" render
 "$bin/limber-bench" status --bin "$bin"
 "$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}"

@@ -1,6 +1,7 @@
 import Foundation
 import LimberAudio
 import LimberCore
+import LimberHistory
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -97,11 +98,11 @@ public enum Daemon {
         let audio = ConfigFile.audioSettings(config, device: options.device)
         let output = PlayerOutput(player: CuePlayer(settings: audio, logger: logger), device: audio.device)
         let sessions = LibraryCatalog(directories: options.sessionDirectories)
-        let runLog = RunLog(stateDirectory: paths.stateDirectory, logger: logger)
-        let records = RecordQueue<RunRecord>(write: { await runLog.append($0) })
+        let history = HistoryRecorder(
+            path: HistoryDatabase.path(stateDirectory: paths.stateDirectory), logger: logger)
         let runner = SessionRunner(
             clock: ContinuousClock(), output: output, events: events, logger: logger,
-            preroll: SessionRunner<ContinuousClock>.audioPreroll, onRecord: { records.submit($0) })
+            preroll: SessionRunner<ContinuousClock>.audioPreroll, onRecord: { history.recordRun($0) })
         let scheduler = BreakScheduler(
             config: config, stateFile: StateFile(path: paths.stateDirectory + "/state.json", logger: logger),
             output: output, events: events, hooks: HookRunner(logger: logger), logger: logger, epoch: epoch,
@@ -114,7 +115,8 @@ public enum Daemon {
                 }
                 try await runner.start(timeline)
                 logger.info("started a session", metadata: ["session": "\(timeline.id)", "for": "\(reason)"])
-            })
+            },
+            onBreakEvent: { history.recordSettled($0) })
         let reloader = Reloader(
             configPath: paths.config, device: options.device, output: output, scheduler: scheduler, sessions: sessions,
             events: events, notifier: notifier, logger: logger)
@@ -131,14 +133,14 @@ public enum Daemon {
             configuration: .init(
                 // Shut down in reverse order: the runner first (a running session is stopped,
                 // watchers hear it, the run is queued), the scheduler saves its state, the
-                // server closes, and the record queue writes what is left.
+                // server closes, and history writes what is left.
                 services: [
-                    .init(service: records),
+                    .init(service: HistoryService(recorder: history)),
                     .init(service: server),
                     .init(service: StatusReporter(events: events, notifier: notifier, idleDetail: { await scheduler.nextBreakSummary() })),
                     .init(service: ReloadOnHangUp(reloader: reloader, logger: logger)),
                     .init(service: scheduler),
-                    .init(service: RunnerService(runner: runner, output: output, notifier: notifier, records: records)),
+                    .init(service: RunnerService(runner: runner, output: output, notifier: notifier)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -165,13 +167,11 @@ struct RunnerService<C: Clock>: Service where C.Duration == Duration {
     let runner: SessionRunner<C>
     let output: any CueOutput
     let notifier: SystemdNotifier
-    let records: RecordQueue<RunRecord>
 
     func run() async throws {
         try? await gracefulShutdown()
         notifier.stopping(status: "stopping")
         await runner.shutdown()
-        records.close()
         output.shutdown()
     }
 }

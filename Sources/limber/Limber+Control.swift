@@ -48,6 +48,10 @@ extension Limber {
                 SESSION is a session id (see `limber sessions`) or a path to a script file. A \
                 file is read here and sent to limberd as text, so the daemon runs exactly what \
                 you see. Follow it with `limber watch`.
+
+                --rate asks for your pain (0–10) before starting, then stays attached until the \
+                session finishes or is stopped and asks again; both ratings go to the history \
+                database (see `limber stats`). Press Enter to skip a rating.
                 """)
 
         @OptionGroup var connection: DaemonConnection
@@ -58,7 +62,13 @@ extension Limber {
         @Flag(help: "Stop a running session and start this one instead.")
         var replace = false
 
+        @Flag(help: "Ask for a pain rating (0–10) before the session and after it ends.")
+        var rate = false
+
+        @OptionGroup var location: HistoryLocation
+
         func run() throws {
+            if rate { return try runRated() }
             var args: [String: JSONValue] = ["replace": .bool(replace)]
             if let script = try ScriptArgument.read(session) {
                 args["script"] = .string(script.text)

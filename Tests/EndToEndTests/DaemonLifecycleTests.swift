@@ -57,11 +57,11 @@ struct DaemonLifecycleTests {
         }
 
         let records = try daemon.directory.runRecords()
-        #expect(records.count == 1, "runs.jsonl: \(records)\n\(daemon.log)")
+        #expect(records.count == 1, "history: \(records)\n\(daemon.log)")
         let record = try #require(records.last)
-        #expect(record["session"] as? String == "steady")
-        #expect(record["outcome"] as? String == "stopped")
-        #expect(record["reason"] as? String == "shutdown")
+        #expect(record.session == "steady")
+        #expect(record.outcome == "stopped")
+        #expect(record.reason == "shutdown")
     }
 
     @Test

@@ -8,6 +8,8 @@ let commands: [String: (summary: String, run: ([String]) -> Int32)] = [
     "timing": ("cue timing error over a session of 250 ms steps with both cores busy [--seconds N] [--device PCM] [--no-load]", timingBenchmark),
     "render": ("render the whole cue vocabulary [--runs N]: median and best ms", renderBenchmark),
     "idle": ("an idle limberd: RSS, CPU ms and wake-ups per minute [--seconds N]", idleBenchmark),
+    "history-gen": ("write N days of realistic history to a database [--days N] --out FILE", historyGenerate),
+    "history-stats": ("`limber stats --days 365` wall time on a database, and its size --bin DIR --db FILE [--runs N]", historyStatsBenchmark),
     "status": ("`limber status` round trip and status requests/s over one connection [--requests N]", statusBenchmark),
 ]
 

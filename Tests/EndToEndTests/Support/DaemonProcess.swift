@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import LimberHistory
 import LimberCore
 import Synchronization
 
@@ -14,7 +16,7 @@ final class TestDirectory {
     var socket: String { path + "/s" }
     var state: String { path + "/state" }
     var sessions: String { path + "/sessions" }
-    var runsFile: String { state + "/runs.jsonl" }
+    var historyFile: String { HistoryDatabase.path(stateDirectory: state) }
 
     init(scripts: [String: String] = TestScripts.all) throws {
         var template = Array("/tmp/lbXXXXXX".utf8CString)
@@ -31,14 +33,10 @@ final class TestDirectory {
     }
 
     /// The run records the daemon wrote, one JSON object per line.
-    func runRecords() throws -> [[String: Any]] {
-        guard let data = FileManager.default.contents(atPath: runsFile) else { return [] }
-        return try data.split(separator: 0x0A).map {
-            guard let object = try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] else {
-                throw TestFailure("runs.jsonl line is not an object: \(String(decoding: $0, as: UTF8.self))")
-            }
-            return object
-        }
+    /// The session runs the daemon recorded in its history database, oldest first.
+    func runRecords() throws -> [SessionRunEntry] {
+        guard let queue = try HistoryDatabase.openForReading(path: historyFile) else { return [] }
+        return try queue.read { try SessionRunEntry.order(Column("id")).fetchAll($0) }
     }
 }
 

@@ -1,0 +1,30 @@
+import Foundation
+import LimberCore
+import LimberHistory
+
+extension HistoryRecorder {
+    /// Records a break once it is settled: taken, natural, skipped or missed.
+    ///
+    /// Due, reminder and snooze events leave the break open, so they are not recorded; a
+    /// break snoozed twice and then taken is one `taken` row with a snooze count of 2. A
+    /// completed session counted as a break is already in `session_runs`.
+    func recordSettled(_ event: BreakEvent) {
+        let outcome: BreakEntry.Outcome
+        switch event.name {
+        case .started: outcome = .taken
+        case .natural: outcome = .natural
+        case .skipped: outcome = .skipped
+        case .missed: outcome = .missed
+        default: return
+        }
+        let kinds: [BreakKind] = event.kind.map { [$0] } ?? (event.name == .natural ? [.movement] : [])
+        for kind in kinds {
+            let due = event.name == .natural
+                ? event.at.addingTimeInterval(-Double(event.gapMs ?? 0) / 1000)
+                : event.dueAt ?? event.at
+            recordBreak(
+                kind: kind == .movement ? .movement : .posture, due: due, outcome: outcome,
+                snoozeCount: event.snoozeCount, ended: event.at)
+        }
+    }
+}
