@@ -187,19 +187,9 @@ func statusBenchmark(_ arguments: [String]) -> Int32 {
     do {
         let daemon = try BenchDaemon(binDirectory: bin, sessions: [:])
         defer { daemon.stop() }
-        var roundTrips: [Double] = []
-        for _ in 0..<40 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: bin + "/limber")
-            process.arguments = ["status", "--socket", daemon.socket]
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-            let start = DispatchTime.now().uptimeNanoseconds
-            try process.run()
-            process.waitUntilExit()
-            roundTrips.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            guard process.terminationStatus == 0 else { throw BenchError("limber status exited \(process.terminationStatus)") }
+        guard let roundTrip = timeProcess(bin + "/limber", ["status", "--socket", daemon.socket], runs: 40) else {
+            throw BenchError("limber status failed")
         }
-        roundTrips.sort()
         let client = try ControlClient(path: daemon.socket)
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<requests {
@@ -209,7 +199,7 @@ func statusBenchmark(_ arguments: [String]) -> Int32 {
         print(
             String(
                 format: "status: `limber status` process round trip median %.2f ms (p90 %.2f ms, 40 runs); %.0f requests/s over one connection (%d sequential request/reply pairs)",
-                percentile(roundTrips, 0.5), percentile(roundTrips, 0.9), sequential, requests))
+                roundTrip.median, roundTrip.p90, sequential, requests))
         return 0
     } catch {
         FileHandle.standardError.write(Data("limber-bench status: \(error)\n".utf8))

@@ -154,7 +154,7 @@ func historyStatsBenchmark(_ arguments: [String]) -> Int32 {
 ///
 /// posix_spawn and waitpid rather than Foundation's Process: on Linux its waitUntilExit
 /// polls a run loop in 50 ms slices, which would swamp the figure.
-private func timeProcess(_ path: String, _ arguments: [String], runs: Int) -> (median: Double, p90: Double)? {
+func timeProcess(_ path: String, _ arguments: [String], runs: Int) -> (median: Double, p90: Double)? {
     var samples: [Double] = []
     for run in 0...runs {
         var actions = posix_spawn_file_actions_t()
