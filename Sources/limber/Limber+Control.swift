@@ -67,8 +67,8 @@ extension Limber {
 
         @OptionGroup var location: HistoryLocation
 
-        func run() throws {
-            if rate { return try runRated() }
+        /// The `start` request's arguments: the script's text for a file, else the id.
+        func startArguments() throws -> [String: JSONValue] {
             var args: [String: JSONValue] = ["replace": .bool(replace)]
             if let script = try ScriptArgument.read(session) {
                 args["script"] = .string(script.text)
@@ -76,7 +76,12 @@ extension Limber {
             } else {
                 args["id"] = .string(session)
             }
-            let status: StatusResult = try connection.call("start", args: args)
+            return args
+        }
+
+        func run() throws {
+            if rate { return try runRated() }
+            let status: StatusResult = try connection.call("start", args: startArguments())
             if let progress = status.session {
                 print("started \(progress.name) (\(progress.id)), \(StatusText.clock(progress.totalMs)); follow it with `limber watch`")
             }

@@ -18,14 +18,7 @@ extension Limber.Start {
             Output.fail(error.message)
             throw ExitCode.unreachable
         }
-        var args: [String: JSONValue] = ["replace": .bool(replace)]
-        if let script = try ScriptArgument.read(session) {
-            args["script"] = .string(script.text)
-            args["path"] = .string(script.path)
-        } else {
-            args["id"] = .string(session)
-        }
-        let status: StatusResult = try connection.call("start", args: args)
+        let status: StatusResult = try connection.call("start", args: startArguments())
         guard let progress = status.session else { return }
         if let before {
             try location.append([.pain(SessionRating.entry(before, session: progress.id, moment: .before))])

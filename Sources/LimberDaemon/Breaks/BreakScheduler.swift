@@ -2,6 +2,7 @@ import Foundation
 import LimberCore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -26,6 +27,9 @@ public actor BreakScheduler: Service {
     private let epoch: ContinuousClock.Instant
     private var timer: Task<Void, Never>?
     private var deadline: Date?
+    /// The next break as of the last decision, readable without waiting for the actor:
+    /// `status` is answered from it. It only changes when the policy decides something.
+    private let upcoming = Mutex<(kind: BreakKind, at: Date)?>(nil)
 
     public init(
         config: LimberConfig, stateFile: StateFile<BreakState>, output: any CueOutput, events: EventHub,
@@ -101,17 +105,17 @@ public actor BreakScheduler: Service {
     }
 
     /// The next break, for `status`.
-    public func nextBreak() -> NextBreak? {
+    public nonisolated func nextBreak() -> NextBreak? {
         let now = Date()
-        guard let next = policy.nextBreak(state, after: now) else { return nil }
+        guard let next = upcoming.withLock({ $0 }) else { return nil }
         return NextBreak(
             kind: next.kind.rawValue, due: WallTime.iso8601(next.at),
             inMs: max(0, Int64((next.at.timeIntervalSince(now) * 1000).rounded())))
     }
 
     /// "next break 14:35", for systemd's STATUS line.
-    public func nextBreakSummary() -> String? {
-        guard let next = policy.nextBreak(state, after: Date()) else { return nil }
+    public nonisolated func nextBreakSummary() -> String? {
+        guard let next = upcoming.withLock({ $0 }) else { return nil }
         let parts = Calendar.current.dateComponents([.hour, .minute], from: next.at)
         return String(format: "next %@ break %02d:%02d", next.kind.rawValue, parts.hour ?? 0, parts.minute ?? 0)
     }
@@ -128,6 +132,8 @@ public actor BreakScheduler: Service {
         state = update.state
         for event in update.events { act(on: event) }
         stateFile.save(state)
+        let next = policy.nextBreak(state, after: Date())
+        upcoming.withLock { $0 = next }
         reschedule()
     }
 
