@@ -123,7 +123,7 @@ public enum Daemon {
         let commands = ControlCommands(
             runner: runner, sessions: sessions, output: output, events: events,
             reload: { () async throws(ControlError) -> ReloadResult in try await reloader.reload() },
-            nextBreak: { scheduler.nextBreak() }, breaks: scheduler, configPath: paths.config)
+            nextBreak: { await scheduler.nextBreak() }, breaks: scheduler, configPath: paths.config)
         var limits = ControlLimits()
         limits.idleTimeout = .nanoseconds(Int64(SessionRunner<ContinuousClock>.seconds(options.idleTimeout) * 1e9))
         let server = ControlServer(
@@ -137,7 +137,7 @@ public enum Daemon {
                 services: [
                     .init(service: HistoryService(recorder: history)),
                     .init(service: server),
-                    .init(service: StatusReporter(events: events, notifier: notifier, idleDetail: { scheduler.nextBreakSummary() })),
+                    .init(service: StatusReporter(events: events, notifier: notifier, idleDetail: { await scheduler.nextBreakSummary() })),
                     .init(service: ReloadOnHangUp(reloader: reloader, logger: logger)),
                     .init(service: scheduler),
                     .init(service: RunnerService(runner: runner, output: output, notifier: notifier)),

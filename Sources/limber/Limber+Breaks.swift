@@ -146,7 +146,7 @@ extension Limber {
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Print the configuration in force, defaults filled in, as YAML.",
-                discussion: "Asks limberd when it runs (what it reads from its config file now); otherwise reads the file itself.")
+                discussion: "Asks limberd when it runs (the configuration in force: after a refused reload, the old one); otherwise reads the file itself.")
             @OptionGroup var connection: DaemonConnection
 
             func run() throws {

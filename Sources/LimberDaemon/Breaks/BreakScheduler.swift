@@ -2,7 +2,6 @@ import Foundation
 import LimberCore
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -27,9 +26,6 @@ public actor BreakScheduler: Service {
     private let epoch: ContinuousClock.Instant
     private var timer: Task<Void, Never>?
     private var deadline: Date?
-    /// The next break as of the last decision, readable without waiting for the actor:
-    /// `status` is answered from it. It only changes when the policy decides something.
-    private let upcoming = Mutex<(kind: BreakKind, at: Date)?>(nil)
 
     public init(
         config: LimberConfig, stateFile: StateFile<BreakState>, output: any CueOutput, events: EventHub,
@@ -98,6 +94,9 @@ public actor BreakScheduler: Service {
         apply(policy.breaksOn(state, at: Self.now()))
     }
 
+    /// The config in force: the one read at start or by the last successful reload.
+    public var config: LimberConfig { policy.config }
+
     /// A new config (reload): the state carries over, the rules change at once.
     public func update(config: LimberConfig) {
         policy = BreakPolicy(config: config, calendar: Calendar.current)
@@ -105,19 +104,27 @@ public actor BreakScheduler: Service {
     }
 
     /// The next break, for `status`.
-    public nonisolated func nextBreak() -> NextBreak? {
-        let now = Date()
-        guard let next = upcoming.withLock({ $0 }) else { return nil }
+    public func nextBreak() -> NextBreak? {
+        let now = Self.now()
+        guard let next = upcoming(at: now) else { return nil }
         return NextBreak(
             kind: next.kind.rawValue, due: WallTime.iso8601(next.at),
-            inMs: max(0, Int64((next.at.timeIntervalSince(now) * 1000).rounded())))
+            inMs: max(0, Int64((next.at.timeIntervalSince(now.wall) * 1000).rounded())))
     }
 
     /// "next break 14:35", for systemd's STATUS line.
-    public nonisolated func nextBreakSummary() -> String? {
-        guard let next = upcoming.withLock({ $0 }) else { return nil }
+    public func nextBreakSummary() -> String? {
+        guard let next = upcoming(at: Self.now()) else { return nil }
         let parts = Calendar.current.dateComponents([.hour, .minute], from: next.at)
         return String(format: "next %@ break %02d:%02d", next.kind.rawValue, parts.hour ?? 0, parts.minute ?? 0)
+    }
+
+    /// The next break as of `now`. The stored state is as of the last deadline or command;
+    /// asked on it, the policy would count sitting time from `now` and miss what was sat since,
+    /// reporting the break that much later than it comes. A copy brought to `now` is asked
+    /// instead, without acting on it: the timer does that at its deadline.
+    private func upcoming(at now: PolicyNow) -> (kind: BreakKind, at: Date)? {
+        policy.nextBreak(policy.advance(state, to: now).state, after: now.wall)
     }
 
     // MARK: Time
@@ -132,8 +139,6 @@ public actor BreakScheduler: Service {
         state = update.state
         for event in update.events { act(on: event) }
         stateFile.save(state)
-        let next = policy.nextBreak(state, after: Date())
-        upcoming.withLock { $0 = next }
         reschedule()
     }
 

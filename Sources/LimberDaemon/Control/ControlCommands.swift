@@ -130,12 +130,9 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
             return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "breaks on", status: await status())))
         case "config":
             guard let configPath else { throw ControlError(.internalError, "this daemon has no config") }
-            switch ConfigFile.load(configPath) {
-            case .success(let config):
-                return ControlCodec.line(ControlReply(id: id, result: ConfigResult(path: configPath, yaml: config.render())))
-            case .failure(let error):
-                throw error
-            }
+            // The config in force, not the file as it is now: after a refused reload they differ.
+            let config = try await scheduler().config
+            return ControlCodec.line(ControlReply(id: id, result: ConfigResult(path: configPath, yaml: config.render())))
         case "watch":
             throw ControlError(.internalError, "watch is handled by the connection")
         default:
