@@ -63,7 +63,8 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
             try await withThrowingDiscardingTaskGroup { tasks in
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        tasks.addTask { await self.serve(connection) }
+                        let executor = EventLoopTaskExecutor(loop: connection.channel.eventLoop)
+                        tasks.addTask(executorPreference: executor) { await self.serve(connection) }
                     }
                 }
             }

@@ -16,9 +16,26 @@ public enum WallTime {
         }
         var parts = tm()
         gmtime_r(&whole, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        // Built by hand: String(format:) goes through CoreFoundation, and events are hot.
+        var text = ""
+        text.reserveCapacity(24)
+        func append(_ value: Int, digits: Int) {
+            let number = String(value)
+            text += String(repeating: "0", count: max(0, digits - number.count)) + number
+        }
+        append(Int(parts.tm_year) + 1900, digits: 4)
+        text += "-"
+        append(Int(parts.tm_mon) + 1, digits: 2)
+        text += "-"
+        append(Int(parts.tm_mday), digits: 2)
+        text += "T"
+        append(Int(parts.tm_hour), digits: 2)
+        text += ":"
+        append(Int(parts.tm_min), digits: 2)
+        text += ":"
+        append(Int(parts.tm_sec), digits: 2)
+        text += "."
+        append(millis, digits: 3)
+        return text + "Z"
     }
 }
