@@ -133,7 +133,8 @@ func timingBenchmark(_ arguments: [String]) -> Int32 {
 struct ProcessCounters {
     var rssKiB: Int
     var cpuMilliseconds: Double
-    var contextSwitches: Int
+    /// Voluntary context switches per thread id.
+    var contextSwitches: [String: Int]
 
     static func read(pid: Int32) -> ProcessCounters {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
@@ -145,15 +146,21 @@ struct ProcessCounters {
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let utime = fields.count > 12 ? Double(fields[11]) ?? 0 : 0
         let stime = fields.count > 12 ? Double(fields[12]) ?? 0 : 0
-        var switches = 0
+        var switches: [String: Int] = [:]
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         for task in tasks {
             let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8)) ?? ""
             for line in text.split(separator: "\n") where line.hasPrefix("voluntary_ctxt_switches:") {
-                switches += Int(line.split(separator: "\t").last ?? "") ?? 0
+                switches[task] = Int(line.split(separator: "\t").last ?? "") ?? 0
             }
         }
         return ProcessCounters(rssKiB: rss, cpuMilliseconds: (utime + stime) / ticks * 1000, contextSwitches: switches)
+    }
+
+    /// Switches between two readings, thread by thread (threads that came and went count
+    /// what they did while seen).
+    static func wakeups(from before: ProcessCounters, to after: ProcessCounters) -> Int {
+        after.contextSwitches.reduce(0) { total, entry in total + entry.value - (before.contextSwitches[entry.key] ?? 0) }
     }
 }
 
@@ -172,7 +179,7 @@ func idleBenchmark(_ arguments: [String]) -> Int32 {
             String(
                 format: "idle: over %.0f s: RSS %.1f MB, CPU %.2f ms/min, wake-ups %.1f/min (voluntary context switches, all threads)",
                 seconds, Double(after.rssKiB) / 1024, (after.cpuMilliseconds - before.cpuMilliseconds) * perMinute,
-                Double(after.contextSwitches - before.contextSwitches) * perMinute))
+                Double(ProcessCounters.wakeups(from: before, to: after)) * perMinute))
         return 0
     } catch {
         FileHandle.standardError.write(Data("limber-bench idle: \(error)\n".utf8))
