@@ -73,7 +73,10 @@ public struct BreakPolicy: Sendable {
             // Only real elapsed time counts: a wall clock set forward skips the jumped-over
             // stretch (nothing counted or fired in it) instead of counting it as sitting.
             let elapsed = sameBoot ? boottime - seen.boottimeMs : nowMs - seenMs
-            let jump = nowMs - elapsed - seenMs
+            // Wall and monotonic clocks are read one after the other, so a preempted read
+            // looks like a jump of a few milliseconds; only a real clock change counts.
+            let measured = nowMs - elapsed - seenMs
+            let jump = measured > Self.clockJumpToleranceMs ? measured : 0
             if jump > 0 {
                 // Carry the clocks over the jump, so it is neither a break nor sitting.
                 for kind in BreakKind.allCases {
@@ -86,6 +89,10 @@ public struct BreakPolicy: Sendable {
         update.state.lastSeen = Self.seen(now)
         return update
     }
+
+    /// Differences between the wall and monotonic clocks below this are read noise, not a
+    /// clock that was set forward.
+    static let clockJumpToleranceMs: Int64 = 1000
 
     /// The next instant something happens (a break comes due, a reminder, the end of a
     /// snooze or of breaks-off, a scheduled session), for the daemon to sleep until exactly.
