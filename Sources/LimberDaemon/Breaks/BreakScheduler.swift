@@ -26,8 +26,6 @@ public actor BreakScheduler: Service {
     private let epoch: ContinuousClock.Instant
     private var timer: Task<Void, Never>?
     private var deadline: Date?
-    /// The last projection of the next break, and when it was made.
-    private var projection: (next: (kind: BreakKind, at: Date)?, computed: Date)?
 
     public init(
         config: LimberConfig, stateFile: StateFile<BreakState>, output: any CueOutput, events: EventHub,
@@ -125,17 +123,8 @@ public actor BreakScheduler: Service {
     /// asked on it, the policy would count sitting time from `now` and miss what was sat since,
     /// reporting the break that much later than it comes. A copy brought to `now` is asked
     /// instead, without acting on it: the timer does that at its deadline.
-    ///
-    /// Between two decisions of the policy the projection does not move (sitting time and
-    /// the time left grow together), so it is computed once and reused until the state
-    /// changes or the next deadline passes: `status` stays cheap.
     private func upcoming(at now: PolicyNow) -> (kind: BreakKind, at: Date)? {
-        if let cached = projection, cached.computed <= now.wall, deadline.map({ now.wall < $0 }) ?? true {
-            return cached.next
-        }
-        let next = policy.nextBreak(policy.advance(state, to: now).state, after: now.wall)
-        projection = (next, now.wall)
-        return next
+        policy.nextBreak(policy.advance(state, to: now).state, after: now.wall)
     }
 
     // MARK: Time
@@ -148,7 +137,6 @@ public actor BreakScheduler: Service {
     /// Takes the policy's decision: acts on its events, saves, and sleeps until the next deadline.
     private func apply(_ update: BreakPolicy.Update) {
         state = update.state
-        projection = nil
         for event in update.events { act(on: event) }
         stateFile.save(state)
         reschedule()
