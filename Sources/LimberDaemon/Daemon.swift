@@ -125,7 +125,7 @@ public enum Daemon {
             reload: { () async throws(ControlError) -> ReloadResult in try await reloader.reload() },
             nextBreak: { await scheduler.nextBreak() }, breaks: scheduler, configPath: paths.config)
         var limits = ControlLimits()
-        limits.idleTimeout = .nanoseconds(Int64(SessionRunner<ContinuousClock>.seconds(options.idleTimeout) * 1e9))
+        limits.idleTimeout = .nanoseconds(Int64(options.idleTimeout.inSeconds * 1e9))
         let server = ControlServer(
             endpoint: endpoint, commands: commands, limits: limits, logger: logger,
             onListening: { notifier.ready(status: "idle") })

@@ -176,7 +176,7 @@ public actor BreakScheduler: Service {
         if let kind = Self.eventKind(event.name) {
             events.publish(
                 ControlEvent(
-                    event: kind, mono: Self.seconds(epoch.duration(to: .now)), wall: WallTime.iso8601(event.at),
+                    event: kind, mono: epoch.duration(to: .now).inSeconds, wall: WallTime.iso8601(event.at),
                     session: event.session, reason: event.outcome?.rawValue, breakKind: event.kind?.rawValue,
                     dueWall: event.dueAt.map { WallTime.iso8601($0) }, until: event.until.map { WallTime.iso8601($0) },
                     snoozes: event.snoozeCount, reminder: event.reminder > 0 ? event.reminder : nil))
@@ -265,10 +265,5 @@ public actor BreakScheduler: Service {
         var spec = timespec()
         clock_gettime(id, &spec)
         return .seconds(Int64(spec.tv_sec)) + .nanoseconds(Int64(spec.tv_nsec))
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -32,10 +32,7 @@ public final class PlayerOutput: CueOutput {
 
     public var report: AudioReport {
         let device = self.device.withLock { $0 }
-        let latency = player.outputLatency.map { duration -> Double in
-            let (seconds, attoseconds) = duration.components
-            return Double(seconds) * 1000 + Double(attoseconds) / 1e15
-        }
+        let latency = player.outputLatency.map { $0.inSeconds * 1000 }
         switch player.status {
         case .idle: return AudioReport(state: "idle", device: device)
         case .playing: return AudioReport(state: "playing", device: device, latencyMs: latency)

@@ -121,7 +121,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         active = current
         cancelTimer()
         output.cancelScheduled()
-        publish(.paused, at: now, offsetMs: Self.milliseconds(current.pausedAt))
+        publish(.paused, at: now, offsetMs: (current.pausedAt ?? .zero).wholeMilliseconds)
     }
 
     /// Continues a paused session with exactly the time it had left.
@@ -135,7 +135,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         current.pausedAt = nil
         current.runningSince = now
         active = current
-        publish(.resumed, at: now, offsetMs: Self.milliseconds(position))
+        publish(.resumed, at: now, offsetMs: position.wholeMilliseconds)
         scheduleAudio(now: now)
         fireDue()
     }
@@ -183,7 +183,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         let position = self.position(of: current, at: clock.now)
         let timeline = current.timeline
         let segment = timeline.segments[min(current.segment, timeline.segments.count - 1)]
-        let elapsed = min(timeline.totalMs, max(0, Self.milliseconds(position)))
+        let elapsed = min(timeline.totalMs, max(0, position.wholeMilliseconds))
         let progress = SessionProgress(
             id: timeline.id, name: timeline.name, kind: timeline.kind, step: segment.index,
             steps: timeline.segments.count, stepText: segment.text,
@@ -194,7 +194,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
 
     /// Seconds since the runner started, on its clock: the `mono` of events.
     public func monotonicSeconds() -> Double {
-        Self.seconds(epoch.duration(to: clock.now))
+        epoch.duration(to: clock.now).inSeconds
     }
 
     // MARK: Timing
@@ -293,7 +293,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         output.endSession()
         let timeline = current.timeline
         let position = position(of: current, at: now)
-        let elapsed = min(timeline.totalMs, max(0, Self.milliseconds(position)))
+        let elapsed = min(timeline.totalMs, max(0, position.wholeMilliseconds))
         let completedSteps =
             outcome == .completed
             ? timeline.segments.count
@@ -306,7 +306,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         let record = RunRecord(
             session: timeline.id, name: timeline.name, kind: timeline.kind,
             started: WallTime.iso8601(current.started), ended: WallTime.iso8601(),
-            plannedMs: timeline.totalMs, actualMs: Self.milliseconds(current.activeTime(at: now)),
+            plannedMs: timeline.totalMs, actualMs: current.activeTime(at: now).wholeMilliseconds,
             stepsCompleted: max(0, completedSteps - (outcome == .completed ? current.skipped : 0)),
             steps: timeline.segments.count, stepsSkipped: current.skipped, outcome: outcome,
             reason: reason?.rawValue)
@@ -332,8 +332,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     ) {
         events.publish(
             ControlEvent(
-                event: kind, mono: Self.seconds(epoch.duration(to: now)),
-                due: due.map { Self.seconds(epoch.duration(to: $0)) }, wall: WallTime.iso8601(),
+                event: kind, mono: epoch.duration(to: now).inSeconds,
+                due: due.map { epoch.duration(to: $0).inSeconds }, wall: WallTime.iso8601(),
                 session: session ?? active?.timeline.id, name: name, step: step, steps: steps, text: text, cue: cue,
                 offsetMs: offsetMs, durationMs: durationMs, reason: reason, sessionKind: sessionKind ?? active?.timeline.kind))
     }
@@ -354,16 +354,5 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         return marks.enumerated().sorted {
             ($0.element.offset, $0.element.mark.order, $0.offset) < ($1.element.offset, $1.element.mark.order, $1.offset)
         }.map(\.element)
-    }
-
-    static func milliseconds(_ duration: Duration?) -> Int64 {
-        guard let duration else { return 0 }
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
