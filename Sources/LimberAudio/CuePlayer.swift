@@ -11,25 +11,33 @@ import Logging
 ///   During a session a lone cue is mixed into the session stream at the next writable frame
 ///   (after any lone cue still playing).
 /// - **Sessions** (`beginSession` … `endSession`): one stream stays open and is fed
-///   continuously, silence between cues, so the stream itself keeps time. When it starts,
-///   the instant at which frame 0 is heard (`t0`) is measured once from `snd_pcm_delay`, and a
-///   cue scheduled at instant `T` is mixed in at frame `round((T − t0) · 48000)`. A cue whose
-///   frame was already written plays at the next writable frame and is logged as late. The
-///   mapping is measured again after an underrun. `endSession` plays out what is scheduled,
-///   then drains and closes; call `cancelScheduled` first to drop it.
+///   continuously, silence between cues, so the stream itself keeps time. A
+///   ``PlaybackClock`` maps its frames to the instants they are heard, from delay and
+///   timestamp read together, locked only once the device is seen consuming
+///   (``sessionReady(timeout:)`` says when); a cue scheduled at instant `T` is mixed in at
+///   the frame heard at `T`. A cue whose frame was already written is played late, never on
+///   top of another, logged with its reason and counted. If the device goes away mid-session
+///   the timeline goes on: cues due meanwhile are lost (counted), the device is tried again
+///   every ``reopenInterval``, and later cues play on the new stream. `endSession` plays
+///   out what is scheduled, then drains and closes; call `cancelScheduled` first to drop it.
 ///
-/// While nothing plays the PCM is closed and the thread sleeps on a condition: no wake-ups.
-/// If the device cannot be opened, ``status`` becomes `.unavailable(reason:)`, logged once,
-/// cues are dropped, and the next cue (or `beginSession`) tries again.
+/// Every cue is rendered on the caller's thread when it is queued: nothing is synthesised
+/// on the audio thread. While nothing plays the PCM is closed and the thread sleeps on a
+/// condition: no wake-ups. If the device cannot be opened, ``status`` becomes
+/// `.unavailable(reason:)`, logged once, and the next cue (or the session's retry) tries again.
 public final class CuePlayer: Sendable {
     /// Lone cues waiting behind the one playing, at most.
     public static let loneQueueCapacity = 4
+    /// How often a session whose device failed tries to open it again.
+    public static let reopenInterval: Duration = .milliseconds(500)
 
     private let core: PlayerCore
+    private let bank: CueBank
 
     /// Starts the playback thread (which sleeps until there is something to play).
-    public init(settings: AudioSettings, logger: Logger) {
+    public init(settings: AudioSettings, logger: Logger, bank: CueBank = .shared) {
         core = PlayerCore(settings: settings, logger: logger)
+        self.bank = bank
         let core = self.core
         let thread = Thread { PlaybackLoop(core: core).run() }
         thread.name = "limber-audio"
@@ -53,49 +61,105 @@ public final class CuePlayer: Sendable {
 
     /// Plays one cue now, off the caller's path (see the queueing rule above).
     public func play(_ cue: Cue) {
+        let volume = core.withState { $0.settings.volume(for: cue) }
+        guard volume > 0 else { return }
+        let samples = bank.samples(for: cue, volume: volume)
         core.withState { state in
-            guard state.settings.volume(for: cue) > 0 else { return }
             if state.lone.count >= Self.loneQueueCapacity {
                 let dropped = state.lone.removeFirst()
-                core.logger.debug("cue queue full, dropping the oldest", metadata: ["cue": "\(dropped.rawValue)"])
+                core.logger.debug("cue queue full, dropping the oldest", metadata: ["cue": "\(dropped.cue.rawValue)"])
             }
-            state.lone.append(cue)
+            state.lone.append(LoneCue(cue: cue, samples: samples))
             state.openWanted = true
+            state.wake = true
         }
     }
 
-    /// Opens one continuous stream for a session, fed silence until cues are scheduled.
-    public func beginSession() {
+    /// Opens one continuous stream for a session, fed silence until cues are scheduled, and
+    /// renders `cues` now so that nothing is synthesised once it plays.
+    public func beginSession(cues: Set<Cue> = []) {
+        let settings = core.withState { $0.settings }
+        for cue in cues where settings.volume(for: cue) > 0 {
+            _ = bank.samples(for: cue, volume: settings.volume(for: cue))
+        }
         core.withState { state in
             state.sessionActive = true
+            state.sessionReady = false
             state.openWanted = true
+            state.wake = true
         }
     }
 
-    /// Mixes `cue` in at the sample position heard at instant `at`.
-    public func schedule(_ cue: Cue, at instant: ContinuousClock.Instant) {
-        core.withState { state in
-            guard state.settings.volume(for: cue) > 0 else { return }
-            state.scheduled.append(ScheduledCue(cue: cue, instant: instant))
+    /// Returns once the session's stream is seen consuming and its clock is locked (true),
+    /// or when the device is unavailable or `timeout` passes (false). The session's origin
+    /// should be fixed only after this: then even its first cue is placed exactly.
+    public func sessionReady(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let (ready, failed) = core.withState { state -> (Bool, Bool) in
+                let failed = if case .unavailable = state.status { state.openAttempts > 0 } else { false }
+                return (state.sessionReady, failed && !state.openWanted)
+            }
+            if ready { return true }
+            if failed { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+
+    /// Mixes `cue` in at the sample heard at instant `at`; returns a token for ``heardInstant(of:)``.
+    @discardableResult
+    public func schedule(_ cue: Cue, at instant: ContinuousClock.Instant) -> Int {
+        let volume = core.withState { $0.settings.volume(for: cue) }
+        guard volume > 0 else { return 0 }
+        let samples = bank.samples(for: cue, volume: volume)
+        return core.withState { state in
+            let token = state.nextToken
+            state.nextToken += 1
+            state.scheduled.append(ScheduledCue(token: token, cue: cue, instant: instant, samples: samples))
             // A session whose stream failed to open retries at its next cue.
             state.openWanted = true
+            state.wake = true
+            return token
         }
     }
 
-    /// Drops scheduled cues that have not started (pause, next, previous, stop).
+    /// When the cue of `token` is heard, once it has been placed on the stream (nil before,
+    /// or if it never was).
+    public func heardInstant(of token: Int) -> ContinuousClock.Instant? {
+        core.withState { $0.heard[token] }
+    }
+
+    /// Drops scheduled cues that have not started and fades out the ones sounding (pause,
+    /// next, previous, stop).
     ///
-    /// Takes effect at the next period; with a buffer of at most about 50 ms, a cancelled
-    /// cue is never heard later than that.
+    /// Takes effect at the first frame not yet written: at most about 50 ms of audio is
+    /// queued at any time, so a cancelled cue is never heard later than that.
     public func cancelScheduled() {
         core.withState { state in
             state.scheduled.removeAll()
             state.cancelGeneration += 1
+            state.wake = true
         }
     }
 
     /// Ends the session: scheduled cues play out, then the stream drains and closes.
     public func endSession() {
-        core.withState { $0.sessionActive = false }
+        core.withState { state in
+            state.sessionActive = false
+            state.sessionReady = false
+            state.wake = true
+        }
+    }
+
+    /// Cues played late, lost, and clock re-measurements, since the player started.
+    public var counters: AudioCounters {
+        core.withState { $0.counters }
+    }
+
+    /// How long the last session's stream took from opening until its clock was locked.
+    public var preroll: Duration? {
+        core.withState { $0.preroll }
     }
 
     /// What the player is doing now.

@@ -2,54 +2,54 @@ import CALSA
 import Foundation
 import Logging
 
-/// One open ALSA playback stream: S16_LE, mono, 48 kHz, whole periods.
+/// One open ALSA playback stream: S16_LE, mono, 48 kHz.
 ///
-/// Owned by a single thread (the player's, or the CLI's); not shareable.
+/// The buffer is small (``requestedBufferMicroseconds``, 40 ms) and the playback loop keeps
+/// it full (see `StreamPacing`): what is queued decides how soon a pause or a skip is heard.
+/// A larger buffer kept partly filled was tried: PulseAudio then sizes its sink's latency
+/// to the large buffer and the stream underruns (the reported delay freezes) when nothing
+/// else plays on the sink.
+///
+/// Owned by a single thread (the player's); not shareable.
 final class PCMStream {
     let device: String
-    /// Frames per period (about 10 ms) and in the whole buffer (at most about 50 ms).
     let periodFrames: Int
     let bufferFrames: Int
-    /// Frames handed to ALSA since the stream was opened (or last re-anchored).
+    /// A PCM with no clock of its own (`null`, `file`): writes never wait, nothing is
+    /// consumed, and the monotonic clock stands in for the device's.
+    let isClockless: Bool
+    /// Frames handed to ALSA since the stream was opened.
     private(set) var framesWritten: Int64 = 0
-    /// Set when an underrun or suspend lost buffered audio: the clock mapping is stale.
+    /// Set when an underrun or suspend restarted the stream: the clock mapping is stale.
     var lostSync = false
     private var handle: OpaquePointer?
     private let logger: Logger
 
-    /// The buffer latency we ask for; the period is a quarter of it.
-    static let requestedLatencyMicroseconds: UInt32 = 40_000
+    static let requestedBufferMicroseconds: UInt32 = 40_000
+    static let requestedPeriodMicroseconds: UInt32 = 10_000
 
-    /// Opens `device` for playback, blocking writes.
-    init(device: String, logger: Logger = Logger(label: "limber.audio")) throws(AudioError) {
+    /// Opens `device` for playback; the stream starts once `startFrames` are written.
+    init(device: String, startFrames: Int, logger: Logger = Logger(label: "limber.audio")) throws(AudioError) {
         self.device = device
         self.logger = logger
         ALSALog.route(to: logger)
         var pcm: OpaquePointer?
-        var rc = snd_pcm_open(&pcm, device, SND_PCM_STREAM_PLAYBACK, 0)
+        let rc = snd_pcm_open(&pcm, device, SND_PCM_STREAM_PLAYBACK, 0)
         guard rc >= 0, let pcm else {
             throw AudioError(code: rc, device: device, operation: "snd_pcm_open")
         }
-        // soft_resample = 1: ALSA's plug layer converts if the device wants another rate.
-        rc = snd_pcm_set_params(
-            pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED,
-            1, UInt32(CueSynth.sampleRate), 1, Self.requestedLatencyMicroseconds)
-        guard rc >= 0 else {
+        do {
+            (bufferFrames, periodFrames) = try Self.configure(pcm, device: device, startFrames: startFrames)
+        } catch {
             snd_pcm_close(pcm)
-            throw AudioError(code: rc, device: device, operation: "snd_pcm_set_params")
+            throw error
         }
-        var buffer: snd_pcm_uframes_t = 0
-        var period: snd_pcm_uframes_t = 0
-        rc = snd_pcm_get_params(pcm, &buffer, &period)
-        guard rc >= 0, period > 0 else {
-            snd_pcm_close(pcm)
-            throw AudioError(code: rc < 0 ? rc : -EINVAL, device: device, operation: "snd_pcm_get_params")
-        }
-        self.handle = pcm
-        self.periodFrames = Int(period)
-        self.bufferFrames = Int(buffer)
+        let type = snd_pcm_type(pcm)
+        isClockless = type == SND_PCM_TYPE_NULL || type == SND_PCM_TYPE_FILE
+        handle = pcm
         logger.debug("audio stream open", metadata: [
-            "device": "\(device)", "period": "\(period)", "buffer": "\(buffer)",
+            "device": "\(device)", "period": "\(periodFrames)", "buffer": "\(bufferFrames)",
+            "clockless": "\(isClockless)",
         ])
     }
 
@@ -57,9 +57,46 @@ final class PCMStream {
         if let handle { snd_pcm_close(handle) }
     }
 
-    /// Writes exactly one period (`samples.count == periodFrames`), recovering from
-    /// underrun, suspend and a stream left in a bad state by drain.
-    func writePeriod(_ samples: UnsafeBufferPointer<Int16>) throws(AudioError) {
+    private static func configure(_ pcm: OpaquePointer, device: String, startFrames: Int) throws(AudioError) -> (Int, Int) {
+        func check(_ rc: Int32, _ operation: String) throws(AudioError) {
+            if rc < 0 { throw AudioError(code: rc, device: device, operation: operation) }
+        }
+        var hw: OpaquePointer?
+        try check(snd_pcm_hw_params_malloc(&hw), "snd_pcm_hw_params_malloc")
+        defer { snd_pcm_hw_params_free(hw) }
+        try check(snd_pcm_hw_params_any(pcm, hw), "snd_pcm_hw_params_any")
+        // Resampling in ALSA's plug layer if the device wants another rate.
+        try check(snd_pcm_hw_params_set_rate_resample(pcm, hw, 1), "snd_pcm_hw_params_set_rate_resample")
+        try check(snd_pcm_hw_params_set_access(pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED), "snd_pcm_hw_params_set_access")
+        try check(snd_pcm_hw_params_set_format(pcm, hw, SND_PCM_FORMAT_S16_LE), "snd_pcm_hw_params_set_format")
+        try check(snd_pcm_hw_params_set_channels(pcm, hw, 1), "snd_pcm_hw_params_set_channels")
+        try check(snd_pcm_hw_params_set_rate(pcm, hw, UInt32(CueSynth.sampleRate), 0), "snd_pcm_hw_params_set_rate")
+        var bufferTime = requestedBufferMicroseconds
+        var periodTime = requestedPeriodMicroseconds
+        try check(snd_pcm_hw_params_set_buffer_time_near(pcm, hw, &bufferTime, nil), "snd_pcm_hw_params_set_buffer_time_near")
+        try check(snd_pcm_hw_params_set_period_time_near(pcm, hw, &periodTime, nil), "snd_pcm_hw_params_set_period_time_near")
+        try check(snd_pcm_hw_params(pcm, hw), "snd_pcm_hw_params")
+        var buffer: snd_pcm_uframes_t = 0
+        var period: snd_pcm_uframes_t = 0
+        try check(snd_pcm_get_params(pcm, &buffer, &period), "snd_pcm_get_params")
+        guard period > 0, buffer > 0 else { throw AudioError(code: -EINVAL, device: device, operation: "snd_pcm_get_params") }
+
+        var sw: OpaquePointer?
+        try check(snd_pcm_sw_params_malloc(&sw), "snd_pcm_sw_params_malloc")
+        defer { snd_pcm_sw_params_free(sw) }
+        try check(snd_pcm_sw_params_current(pcm, sw), "snd_pcm_sw_params_current")
+        // Delay and timestamp are read together (snd_pcm_status), on the monotonic clock.
+        try check(snd_pcm_sw_params_set_tstamp_mode(pcm, sw, SND_PCM_TSTAMP_ENABLE), "snd_pcm_sw_params_set_tstamp_mode")
+        _ = snd_pcm_sw_params_set_tstamp_type(pcm, sw, SND_PCM_TSTAMP_TYPE_MONOTONIC)
+        let start = snd_pcm_uframes_t(min(max(startFrames, 1), Int(buffer)))
+        try check(snd_pcm_sw_params_set_start_threshold(pcm, sw, start), "snd_pcm_sw_params_set_start_threshold")
+        try check(snd_pcm_sw_params(pcm, sw), "snd_pcm_sw_params")
+        return (Int(buffer), Int(period))
+    }
+
+    /// Writes every frame of `samples`, recovering from underrun, suspend and a stream left
+    /// in a bad state by drain.
+    func write(_ samples: UnsafeBufferPointer<Int16>) throws(AudioError) {
         guard let handle, let base = samples.baseAddress else { return }
         var offset = 0
         var attempts = 0
@@ -98,18 +135,41 @@ final class PCMStream {
         }
     }
 
-    /// Whether the stream has started (the start threshold was reached).
-    var isRunning: Bool {
-        guard let handle else { return false }
-        return snd_pcm_state(handle) == SND_PCM_STATE_RUNNING
+    /// The stream's state, delay and the instant they were measured, read in one call.
+    struct Status {
+        var running: Bool
+        var xrun: Bool
+        var delay: Int64
+        /// CLOCK_MONOTONIC seconds at which `delay` held.
+        var timestamp: Double
     }
 
-    /// Frames queued ahead of what is heard now (ALSA buffer plus the server's latency).
-    func delayFrames() -> Int64? {
-        guard let handle else { return nil }
-        var delay: snd_pcm_sframes_t = 0
-        guard snd_pcm_delay(handle, &delay) >= 0 else { return nil }
-        return Int64(delay)
+    /// Reads ``Status``; throws when the PCM is gone (the server died).
+    func status() throws(AudioError) -> Status {
+        guard let handle else { throw AudioError(code: -EBADFD, device: device, operation: "snd_pcm_status") }
+        var status: OpaquePointer?
+        guard snd_pcm_status_malloc(&status) >= 0 else {
+            throw AudioError(code: -ENOMEM, device: device, operation: "snd_pcm_status_malloc")
+        }
+        defer { snd_pcm_status_free(status) }
+        let rc = snd_pcm_status(handle, status)
+        guard rc >= 0 else { throw AudioError(code: rc, device: device, operation: "snd_pcm_status") }
+        let state = snd_pcm_status_get_state(status)
+        if state == SND_PCM_STATE_DISCONNECTED {
+            throw AudioError(code: -ENODEV, device: device, operation: "snd_pcm_status")
+        }
+        var stamp = snd_htimestamp_t()
+        snd_pcm_status_get_htstamp(status, &stamp)
+        var timestamp = Double(stamp.tv_sec) + Double(stamp.tv_nsec) / 1e9
+        if timestamp == 0 { timestamp = Self.monotonicNow() }
+        return Status(
+            running: state == SND_PCM_STATE_RUNNING, xrun: state == SND_PCM_STATE_XRUN,
+            delay: Int64(snd_pcm_status_get_delay(status)), timestamp: timestamp)
+    }
+
+    /// Restarts a stream that reported an underrun in its status.
+    func recoverFromXrun() throws(AudioError) {
+        try recover(from: -EPIPE)
     }
 
     /// Plays out what was written, then closes.
@@ -130,5 +190,12 @@ final class PCMStream {
         _ = snd_pcm_drop(handle)
         snd_pcm_close(handle)
         self.handle = nil
+    }
+
+    /// CLOCK_MONOTONIC now, in seconds: the timebase of ``Status/timestamp``.
+    static func monotonicNow() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

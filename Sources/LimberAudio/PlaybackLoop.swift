@@ -3,13 +3,24 @@ import LimberCore
 import Logging
 
 /// The playback thread's body: sleeps while idle, runs one stream at a time.
+///
+/// Thin on purpose: the timing decisions are made by ``PlaybackClock`` (which frame is
+/// heard when), ``CueMixer`` (where each cue goes, what a stretch of stream holds) and
+/// ``StreamPacing`` (how much to write, how long to sleep); this loop reads the device,
+/// feeds them, and writes what they produce.
 struct PlaybackLoop {
     let core: PlayerCore
-    private let bank = CueBank.shared
     private var logger: Logger { core.logger }
 
     init(core: PlayerCore) {
         self.core = core
+    }
+
+    /// The session cues not yet placed, kept across streams: a device that goes away and
+    /// comes back does not lose the session's future cues.
+    private final class Pending {
+        var cues: [ScheduledCue] = []
+        var generation = 0
     }
 
     func run() {
@@ -21,9 +32,15 @@ struct PlaybackLoop {
             }
             core.releaseIdleWaiters()
         }
+        let pending = Pending()
+        var retry: Double?
         while true {
-            let snapshot = core.waitForWork()
+            let snapshot = core.waitForWork(retryAfter: retry)
             if snapshot.shuttingDown { return }
+            guard snapshot.hasWork || (snapshot.sessionActive && retry != nil) else {
+                retry = nil
+                continue
+            }
             let device = core.withState { state -> String in
                 state.openAttempts += 1
                 state.openWanted = false
@@ -31,199 +48,243 @@ struct PlaybackLoop {
             }
             let stream: PCMStream
             do {
-                stream = try PCMStream(device: device, logger: logger)
+                stream = try PCMStream(device: device, startFrames: Self.startFrames, logger: logger)
             } catch {
-                reportUnavailable(error)
+                retry = reportUnavailable(error, pending: pending)
                 continue
             }
+            retry = nil
             core.withState { $0.status = .playing }
-            let outcome = play(on: stream)
-            core.withState { state in
+            let outcome = play(on: stream, pending: pending)
+            let sessionGoesOn = core.withState { state -> Bool in
                 state.outputLatency = nil
+                state.sessionReady = false
                 if case .playing = state.status { state.status = .idle }
+                return state.sessionActive
             }
-            if outcome == .shutdown { return }
+            switch outcome {
+            case .shutdown: return
+            case .failed: retry = sessionGoesOn ? PlayerCore.seconds(CuePlayer.reopenInterval) : nil
+            case .finished: break
+            }
         }
     }
 
-    private func reportUnavailable(_ error: AudioError) {
+    static let rate = Double(CueSynth.sampleRate)
+    /// The stream starts once this much is written (one write of the default pacing).
+    static let startFrames = 1_440
+
+    /// Marks the device unavailable; returns when to try again (during a session).
+    private func reportUnavailable(_ error: AudioError, pending: Pending) -> Double? {
         let reason = error.description
-        let firstTime = core.withState { state -> Bool in
+        let (firstTime, lost, session) = core.withState { state -> (Bool, Int, Bool) in
             let wasUnavailable = if case .unavailable = state.status { true } else { false }
             state.status = .unavailable(reason: reason)
-            // Nothing can play: drop what waits rather than replaying it late.
+            // Nothing can play: lone cues and session cues already due are dropped rather
+            // than replayed late; the session's later cues wait for the device.
             state.lone.removeAll()
+            pending.cues.append(contentsOf: state.scheduled)
             state.scheduled.removeAll()
-            return !wasUnavailable
+            let now = ContinuousClock.now
+            let before = pending.cues.count
+            pending.cues.removeAll { $0.instant <= now }
+            state.counters.lost += before - pending.cues.count
+            if !state.sessionActive { pending.cues.removeAll() }
+            return (!wasUnavailable, before - pending.cues.count, state.sessionActive)
         }
         if firstTime {
             logger.error("audio unavailable, cues will be silent until the device opens: \(reason)")
         } else {
-            logger.debug("audio still unavailable: \(reason)")
+            logger.debug("audio still unavailable: \(reason)", metadata: ["lost_cues": "\(lost)"])
         }
+        return session ? PlayerCore.seconds(CuePlayer.reopenInterval) : nil
     }
 
     private enum Outcome { case finished, shutdown, failed }
 
-    /// Seconds of audio a stream may be written ahead of the wall clock before the loop
-    /// sleeps; well above any real device's buffer plus server latency.
-    private static let maximumLead = 0.25
-
-    /// Periods over which the device-versus-monotonic drift is averaged, and the mean
-    /// mismatch in seconds that moves the mapping.
-    private static let driftWindow = 100
-    private static let driftTolerance = 0.015
-
-    /// A cue being mixed into the stream from `startFrame` on.
-    private struct Voice {
-        var cue: Cue
-        var samples: [Int16]
-        var startFrame: Int64
-        var isLone: Bool
-        var endFrame: Int64 { startFrame + Int64(samples.count) }
+    /// What the loop took in from the caller's side in one pass.
+    private struct Intake {
+        var sessionActive: Bool
+        var shuttingDown: Bool
+        var cancelled: Bool
     }
 
-    /// Feeds `stream` period by period until nothing is left to play and no session runs.
-    private func play(on stream: PCMStream) -> Outcome {
-        let period = stream.periodFrames
-        let rate = Double(CueSynth.sampleRate)
-        var voices: [Voice] = []
-        var pending: [ScheduledCue] = []
-        var lone: [Cue] = []
-        var generation = core.withState { $0.cancelGeneration }
-        // The instant at which frame 0 is heard; measured once the stream runs.
-        var frameZero: ContinuousClock.Instant?
-        var mix = [Int32](repeating: 0, count: period)
-        var output = [Int16](repeating: 0, count: period)
+    /// Feeds `stream` until nothing is left to play and no session runs.
+    private func play(on stream: PCMStream, pending: Pending) -> Outcome {
+        var clock = PlaybackClock(rate: Self.rate)
+        var mixer = CueMixer()
+        let pacing = StreamPacing(for: stream)
+        var lone: [LoneCue] = []
+        var buffer = [Int16](repeating: 0, count: Int(pacing.highWater))
+
         let opened = ContinuousClock.now
-        var drift: (sum: Double, count: Int) = (0, 0)
-        // A PCM that never blocks a write has no clock to drift from.
-        var clockless = false
+        var firstWrite: Double?
+        var lockedAt: Double?
 
         while true {
-            var cancelled = false
-            let (settings, sessionActive, shuttingDown) = core.withState { state in
-                if state.cancelGeneration != generation {
-                    generation = state.cancelGeneration
-                    pending.removeAll()
-                    cancelled = true
-                }
-                lone.append(contentsOf: state.lone)
-                state.lone.removeAll()
-                pending.append(contentsOf: state.scheduled)
-                state.scheduled.removeAll()
-                return (state.settings, state.sessionActive, state.shuttingDown)
-            }
-            if shuttingDown {
+            let intake = takeIn(pending: pending, lone: &lone)
+            if intake.shuttingDown {
                 stream.dropAndClose()
                 return .shutdown
             }
             let written = stream.framesWritten
-            if cancelled {
-                // Scheduled voices placed but not yet written have not started: drop them too.
-                voices.removeAll { !$0.isLone && $0.startFrame >= written }
-            }
+            if intake.cancelled { mixer.cancelSession(from: written) }
             if lone.count > CuePlayer.loneQueueCapacity {
                 lone.removeFirst(lone.count - CuePlayer.loneQueueCapacity)
             }
 
-            if let frameZero {
-                let periodEnd = written + Int64(period)
-                pending.removeAll { item in
-                    let frame = Int64(((item.instant - frameZero) / .seconds(1) * rate).rounded())
-                    guard frame < periodEnd else { return false }
-                    let start = max(frame, written)
-                    if frame < written {
-                        let late = Double(written - frame) / rate * 1000
-                        logger.info("cue late", metadata: ["cue": "\(item.cue.rawValue)", "late_ms": "\(Int(late.rounded()))"])
-                    }
-                    voices.append(Voice(
-                        cue: item.cue,
-                        samples: bank.samples(for: item.cue, volume: settings.volume(for: item.cue)),
-                        startFrame: start, isLone: false))
-                    return true
+            let status: PCMStream.Status
+            do {
+                status = try stream.status()
+                if status.xrun {
+                    try stream.recoverFromXrun()
                 }
+            } catch {
+                return fail(stream, error)
             }
-            if !lone.isEmpty, !voices.contains(where: \.isLone) {
-                let cue = lone.removeFirst()
-                voices.append(Voice(
-                    cue: cue, samples: bank.samples(for: cue, volume: settings.volume(for: cue)),
-                    startFrame: written, isLone: true))
-            }
-            if !sessionActive && voices.isEmpty && pending.isEmpty && lone.isEmpty {
-                stream.drainAndClose()
-                return .finished
-            }
-
-            for i in 0..<period { mix[i] = 0 }
-            for voice in voices {
-                let from = max(voice.startFrame, written)
-                let to = min(voice.endFrame, written + Int64(period))
-                guard from < to else { continue }
-                for frame in from..<to {
-                    mix[Int(frame - written)] += Int32(voice.samples[Int(frame - voice.startFrame)])
-                }
-            }
-            for i in 0..<period {
-                output[i] = Int16(clamping: mix[i])
-            }
-            let failure = output.withUnsafeBufferPointer { buffer -> AudioError? in
-                do throws(AudioError) {
-                    try stream.writePeriod(buffer)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let error = failure {
-                logger.error("audio stream failed: \(error)")
-                stream.dropAndClose()
-                core.withState { $0.status = .unavailable(reason: error.description) }
-                return .failed
-            }
-            let now = ContinuousClock.now
-            voices.removeAll { $0.endFrame <= stream.framesWritten }
-            // A PCM without a clock (`null`, `file`) never blocks a write; keep such a stream
-            // near real time instead of spinning a core on silence.
-            let ahead = Double(stream.framesWritten) / rate - (now - opened) / .seconds(1)
-            if sessionActive, ahead > Self.maximumLead {
-                clockless = true
-                Thread.sleep(forTimeInterval: ahead - Self.maximumLead / 2)
-            }
-
-            let delay = stream.delayFrames()
-            if let delay {
-                core.withState { $0.outputLatency = .seconds(Double(delay) / rate) }
-            }
-            if frameZero == nil || stream.lostSync, stream.isRunning, let delay {
-                // Frame (written − delay) is being heard now.
-                let heard = stream.framesWritten - delay
-                frameZero = now - .seconds(Double(heard) / rate)
+            if stream.lostSync {
+                // The stream restarted: what was queued is gone, the mapping with it.
+                clock.reset()
+                lockedAt = nil
                 stream.lostSync = false
-                logger.debug("audio clock mapped", metadata: ["delay_frames": "\(delay)"])
-            } else if let mapped = frameZero, !clockless, stream.isRunning, let delay {
-                // The device's clock and the monotonic clock drift apart (tens of ppm: about
-                // 0.2 s an hour). Average the mismatch over a second and re-anchor only when
-                // it persists beyond 15 ms, so jitter in snd_pcm_delay never moves a cue.
-                let heard = Double(stream.framesWritten - delay)
-                let predicted = (now - mapped) / .seconds(1) * rate
-                drift.sum += heard - predicted
-                drift.count += 1
-                if drift.count >= Self.driftWindow {
-                    let mean = drift.sum / Double(drift.count)
-                    if abs(mean) > Self.driftTolerance * rate {
-                        frameZero = mapped - .seconds(mean / rate)
-                        logger.debug("audio clock re-anchored", metadata: ["drift_ms": "\(Int(mean / rate * 1000))"])
-                    }
-                    drift = (0, 0)
+                logger.info("audio stream restarted; measuring its clock again")
+                core.withState { $0.counters.remeasured += 1 }
+            }
+            let nowMono = PCMStream.monotonicNow()
+            let nowInstant = ContinuousClock.now
+            var report = PlaybackClock.Report(time: status.timestamp, written: written, delay: status.delay, running: status.running)
+            if stream.isClockless {
+                // No device clock: the monotonic clock plays the device, from the first write.
+                let elapsed = firstWrite.map { Int64((nowMono - $0) * Self.rate) } ?? 0
+                report = .init(time: nowMono, written: written, delay: max(0, written - elapsed), running: firstWrite != nil)
+            }
+            switch clock.observe(report) {
+            case .locked(let origin)?:
+                lockedAt = nowMono
+                let preroll = nowInstant - opened
+                core.withState { state in
+                    if state.sessionActive { state.sessionReady = true }
+                    state.preroll = preroll
                 }
-            } else if frameZero == nil, stream.framesWritten >= Int64(4 * stream.bufferFrames) {
-                // A PCM that reports no delay or never says it runs: assume a full buffer
-                // ahead rather than holding scheduled cues forever.
-                let heard = stream.framesWritten - Int64(stream.bufferFrames)
-                frameZero = now - .seconds(Double(heard) / rate)
-                logger.debug("audio clock mapped without snd_pcm_delay")
+                logger.debug("audio clock locked", metadata: [
+                    "preroll_ms": "\(Int(PlayerCore.seconds(preroll) * 1000))",
+                    "latency_ms": "\(Int(((nowMono - origin) - Double(written) / Self.rate) * -1000))",
+                ])
+            case .remeasured(let jump)?:
+                core.withState { $0.counters.remeasured += 1 }
+                logger.info("audio clock measured again: the server lost or inserted audio", metadata: [
+                    "jump_ms": "\(Int((jump * 1000).rounded()))",
+                ])
+            case nil:
+                break
+            }
+            core.withState { $0.outputLatency = .seconds(Double(report.delay) / Self.rate) }
+
+            let queued = report.running ? report.delay : written
+            switch pacing.next(queued: queued) {
+            case .wait(let seconds):
+                if !intake.sessionActive && mixer.isEmpty && pending.cues.isEmpty && lone.isEmpty {
+                    stream.drainAndClose()
+                    return .finished
+                }
+                core.pause(for: seconds)
+                continue
+            case .write(let frames):
+                let end = written + Int64(frames)
+                if clock.origin != nil {
+                    placeDue(before: end, written: written, clock: clock, mixer: &mixer, pending: pending,
+                             nowMono: nowMono, nowInstant: nowInstant, lockedAt: lockedAt)
+                }
+                if !lone.isEmpty, !mixer.hasLoneVoice {
+                    let cue = lone.removeFirst()
+                    mixer.placeLone(token: 0, samples: cue.samples, writable: written)
+                }
+                if !intake.sessionActive && mixer.isEmpty && pending.cues.isEmpty && lone.isEmpty {
+                    stream.drainAndClose()
+                    return .finished
+                }
+                do throws(AudioError) {
+                    try buffer.withUnsafeMutableBufferPointer { all throws(AudioError) in
+                        let chunk = UnsafeMutableBufferPointer(rebasing: all[0..<frames])
+                        mixer.render(from: written, into: chunk)
+                        try stream.write(UnsafeBufferPointer(chunk))
+                    }
+                } catch {
+                    return fail(stream, error)
+                }
+                if firstWrite == nil { firstWrite = PCMStream.monotonicNow() }
             }
         }
+    }
+
+    /// Takes the caller's requests in, under the lock.
+    private func takeIn(pending: Pending, lone: inout [LoneCue]) -> Intake {
+        core.withState { state in
+            var cancelled = false
+            if state.cancelGeneration != pending.generation {
+                pending.generation = state.cancelGeneration
+                pending.cues.removeAll()
+                cancelled = true
+            }
+            lone.append(contentsOf: state.lone)
+            state.lone.removeAll()
+            pending.cues.append(contentsOf: state.scheduled)
+            state.scheduled.removeAll()
+            state.wake = false
+            return Intake(sessionActive: state.sessionActive,
+                          shuttingDown: state.shuttingDown, cancelled: cancelled)
+        }
+    }
+
+    /// Puts every pending cue heard before frame `end` on the stream.
+    private func placeDue(
+        before end: Int64, written: Int64, clock: PlaybackClock, mixer: inout CueMixer, pending: Pending,
+        nowMono: Double, nowInstant: ContinuousClock.Instant, lockedAt: Double?
+    ) {
+        var heard: [(Int, ContinuousClock.Instant)] = []
+        var late = 0
+        pending.cues.removeAll { item in
+            let instant = nowMono + PlayerCore.seconds(item.instant - nowInstant)
+            guard let frame = clock.frame(heardAt: instant), frame < end else { return false }
+            let placement = mixer.place(token: item.token, samples: item.samples, at: frame, writable: written)
+            if case .late(_, let by) = placement {
+                late += 1
+                let reason = (lockedAt ?? 0) > instant
+                    ? "the stream was not yet playing at the cue's instant"
+                    : "its frame had already been written (scheduled late, or the stream was measured again)"
+                logger.info("cue late", metadata: [
+                    "cue": "\(item.cue.rawValue)", "late_ms": "\(Int((Double(by) / Self.rate * 1000).rounded()))",
+                    "reason": "\(reason)",
+                ])
+            }
+            if let heardAt = clock.instant(ofFrame: placement.frame) {
+                heard.append((item.token, nowInstant + .seconds(heardAt - nowMono)))
+            }
+            return true
+        }
+        guard !heard.isEmpty else { return }
+        core.withState { state in
+            state.counters.late += late
+            for (token, instant) in heard { state.heard[token] = instant }
+            if state.heard.count > 512 {
+                for token in state.heard.keys.sorted().prefix(state.heard.count - 256) { state.heard[token] = nil }
+            }
+        }
+    }
+
+    private func fail(_ stream: PCMStream, _ error: AudioError) -> Outcome {
+        logger.error("audio stream failed: \(error)")
+        stream.dropAndClose()
+        core.withState { $0.status = .unavailable(reason: error.description) }
+        return .failed
+    }
+}
+
+extension StreamPacing {
+    /// Keeps `stream`'s buffer full: topped up by a period whenever a period is free.
+    init(for stream: PCMStream) {
+        let rate = PlaybackLoop.rate
+        self.init(rate: rate, highWater: Double(stream.bufferFrames) / rate,
+                  lowWater: Double(stream.bufferFrames - stream.periodFrames) / rate)
     }
 }

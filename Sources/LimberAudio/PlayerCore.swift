@@ -2,16 +2,25 @@ import Foundation
 import LimberCore
 import Logging
 
+/// A session cue, rendered before it was queued, waiting to be placed on the stream.
 struct ScheduledCue {
+    var token: Int
     var cue: Cue
     var instant: ContinuousClock.Instant
+    var samples: [Int16]
+}
+
+/// A cue to play now, outside the session's timeline, rendered before it was queued.
+struct LoneCue {
+    var cue: Cue
+    var samples: [Int16]
 }
 
 /// State shared by the caller's side and the playback thread, guarded by one condition.
 struct PlayerState {
     var settings: AudioSettings
     var status: AudioStatus = .idle
-    var lone: [Cue] = []
+    var lone: [LoneCue] = []
     var scheduled: [ScheduledCue] = []
     var sessionActive = false
     /// Someone wants the stream open (a cue or a session start since the last attempt).
@@ -23,10 +32,31 @@ struct PlayerState {
     var threadIdle = false
     var shuttingDown = false
     var threadExited = false
+    var nextToken = 1
+    /// When each placed session cue is heard (by token), for the `cue` events.
+    var heard: [Int: ContinuousClock.Instant] = [:]
+    /// The session's stream consumes and its clock is locked: cues can be placed exactly.
+    var sessionReady = false
+    /// How long the last session's stream took from opening to a locked clock.
+    var preroll: Duration?
+    var counters = AudioCounters()
+    /// Set by every request from outside the thread, cleared when the thread takes them in:
+    /// a request made just before the thread sleeps still wakes it.
+    var wake = false
 
     var hasWork: Bool {
         !lone.isEmpty || (sessionActive && openWanted)
     }
+}
+
+/// What the player has had to do late or not at all, since it started.
+public struct AudioCounters: Sendable, Equatable {
+    /// Cues heard later than their instant (each logged with its reason).
+    public var late = 0
+    /// Cues never heard: due while the device was unavailable.
+    public var lost = 0
+    /// Times the clock mapping was measured again mid-stream (underrun, server glitch).
+    public var remeasured = 0
 }
 
 /// The lock-protected core; every access to `state` holds `condition`.
@@ -52,7 +82,7 @@ final class PlayerCore: @unchecked Sendable {
     }
 
     /// Sleeps until there is work or shutdown; returns the state to act on, under the lock.
-    func waitForWork() -> PlayerState {
+    func waitForWork(retryAfter retry: Double? = nil) -> PlayerState {
         condition.lock()
         state.threadIdle = true
         condition.broadcast()
@@ -66,8 +96,13 @@ final class PlayerCore: @unchecked Sendable {
 
         condition.lock()
         defer { condition.unlock() }
+        let deadline = retry.map { Date(timeIntervalSinceNow: $0) }
         while !state.shuttingDown && !state.hasWork {
-            condition.wait()
+            if let deadline {
+                if !condition.wait(until: deadline) { break }
+            } else {
+                condition.wait()
+            }
         }
         state.threadIdle = false
         return state
@@ -91,8 +126,18 @@ final class PlayerCore: @unchecked Sendable {
         waiters.forEach { $0() }
     }
 
+    /// Sleeps on the condition for at most `seconds`; any change of state wakes it early.
+    func pause(for seconds: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        if !state.wake { _ = condition.wait(until: Date(timeIntervalSinceNow: seconds)) }
+    }
+
     func requestShutdown() {
-        withState { $0.shuttingDown = true }
+        withState {
+            $0.shuttingDown = true
+            $0.wake = true
+        }
     }
 
     func waitUntilIdle(timeout: Duration) -> Bool {

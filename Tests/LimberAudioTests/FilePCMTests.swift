@@ -23,14 +23,14 @@ struct FilePCMTests {
         return wav.samples
     }
 
-    @Test("the WAV holds exactly the cue's frames, padded with silence to whole periods",
+    @Test("the WAV holds exactly the cue's frames, padded with less than one write of silence",
           arguments: [Cue.tick, .step, .inhale, .bell])
     func exactFrames(cue: Cue) async throws {
         let expected = CueBank.shared.samples(for: cue, volume: 0.5)
         let written = try await playThroughFile(cue, volume: 0.5)
         #expect(written.count >= expected.count)
-        // Padding is less than one period (10 ms = 480 frames at 48 kHz).
-        #expect(written.count - expected.count < 480, "\(written.count) frames for a \(expected.count)-frame cue")
+        // Padding is less than one write (the pacing's high-water mark, 50 ms).
+        #expect(written.count - expected.count < Int(StreamPacing(rate: 48_000).highWater), "\(written.count) frames for a \(expected.count)-frame cue")
         #expect(Array(written.prefix(expected.count)) == expected)
         #expect(written.dropFirst(expected.count).allSatisfy { $0 == 0 })
 
@@ -95,17 +95,23 @@ struct UnavailableDeviceTests {
         #expect(player.status == .idle)
     }
 
-    @Test("a session on a missing device retries at its next scheduled cue")
-    func sessionRetries() async {
+    @Test("a session on a missing device tries it again every half second, and stops when the session ends")
+    func sessionRetries() async throws {
         let player = CuePlayer(settings: AudioSettings(device: "limber_no_such_pcm"))
         defer { player.shutdown() }
         player.beginSession()
-        await player.idle()
-        #expect(player.openAttempts == 1)
-        player.schedule(.tick, at: .now + .seconds(1))
-        await player.idle()
-        #expect(player.openAttempts == 2)
+        #expect(await player.sessionReady(timeout: .seconds(2)) == false)
+        let token = player.schedule(.tick, at: .now + .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(1_300))
+        let attempts = player.openAttempts
+        #expect(attempts >= 3, "\(attempts) attempts in 1.3 s")
+        #expect(player.counters.lost == 1, "the cue due while the device was missing is counted lost")
+        #expect(player.heardInstant(of: token) == nil)
         player.endSession()
+        try await Task.sleep(for: .milliseconds(1_100))
+        let settled = player.openAttempts
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(player.openAttempts == settled, "no retries once the session ended")
     }
 
     @Test("the error names the device and ALSA's text")

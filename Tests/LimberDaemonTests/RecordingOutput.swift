@@ -2,10 +2,11 @@ import LimberCore
 import LimberDaemon
 import Synchronization
 
-/// A CueOutput that remembers what the runner asked of it.
-final class RecordingOutput: CueOutput {
+/// A CueOutput and SessionAudio that remembers what the runner asked of it.
+final class RecordingOutput: CueOutput, SessionAudio {
     enum Call: Equatable {
         case begin
+        /// A cue and its instant, as an offset from the manual clock's zero.
         case schedule(Cue, Duration)
         case cancel
         case end
@@ -16,8 +17,15 @@ final class RecordingOutput: CueOutput {
 
     var calls: [Call] { log.withLock { $0 } }
 
-    func beginSession() { log.withLock { $0.append(.begin) } }
-    func schedule(_ cue: Cue, in delay: Duration) { log.withLock { $0.append(.schedule(cue, delay)) } }
+    func beginSession(cues: Set<Cue>) { log.withLock { $0.append(.begin) } }
+    func sessionReady(timeout: Duration) async -> Bool { true }
+    func schedule(_ cue: Cue, at instant: ManualClock.Instant) -> Int {
+        log.withLock {
+            $0.append(.schedule(cue, instant.offset))
+            return $0.count
+        }
+    }
+    func heardInstant(of token: Int) -> ManualClock.Instant? { nil }
     func cancelScheduled() { log.withLock { $0.append(.cancel) } }
     func endSession() { log.withLock { $0.append(.end) } }
     func play(_ cue: Cue) { log.withLock { $0.append(.play(cue)) } }

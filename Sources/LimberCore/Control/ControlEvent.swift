@@ -31,6 +31,9 @@ public struct ControlEvent: Sendable, Hashable, Codable {
     public var event: Kind
     public var mono: Double
     public var due: Double?
+    /// For `cue` events: when the cue reaches the listener, on the same clock as `mono`
+    /// (its instant as placed on the audio stream: `due` when on time, later when late).
+    public var heard: Double?
     public var wall: String
     public var session: String?
     /// The session's name (session-started).
@@ -59,7 +62,7 @@ public struct ControlEvent: Sendable, Hashable, Codable {
     public var reminder: Int?
 
     public init(
-        event: Kind, mono: Double, due: Double? = nil, wall: String, session: String? = nil,
+        event: Kind, mono: Double, due: Double? = nil, heard: Double? = nil, wall: String, session: String? = nil,
         name: String? = nil, step: Int? = nil, steps: Int? = nil, text: String? = nil, cue: Cue? = nil, offsetMs: Int64? = nil,
         durationMs: Int64? = nil, reason: String? = nil, sessionKind: SessionKind? = nil, breakKind: String? = nil,
         dueWall: String? = nil, until: String? = nil, snoozes: Int? = nil, reminder: Int? = nil
@@ -67,6 +70,7 @@ public struct ControlEvent: Sendable, Hashable, Codable {
         self.event = event
         self.mono = mono
         self.due = due
+        self.heard = heard
         self.wall = wall
         self.session = session
         self.name = name

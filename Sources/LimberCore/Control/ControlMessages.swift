@@ -146,6 +146,14 @@ public struct AudioReport: Sendable, Hashable, Codable {
     public var reason: String?
     /// Output latency measured while a stream is open.
     public var latencyMs: Double?
+    /// How long the last session's stream took to be seen playing (its pre-roll).
+    public var prerollMs: Double?
+    /// Cues played late (each logged with its reason), since the daemon started.
+    public var lateCues: Int?
+    /// Cues never heard (due while the device was unavailable), since the daemon started.
+    public var lostCues: Int?
+    /// Times the audio clock was measured again mid-stream, since the daemon started.
+    public var clockRemeasured: Int?
 
     public init(state: String, device: String, reason: String? = nil, latencyMs: Double? = nil) {
         self.state = state

@@ -1,21 +1,33 @@
 import LimberCore
 
-/// Where the session runner sends its cues; the real one is LimberAudio's `CuePlayer`.
+/// Where the daemon sends cues outside a session; the real one is LimberAudio's `CuePlayer`.
 ///
 /// Every method returns at once: audio never holds up the session clock.
 public protocol CueOutput: Sendable {
-    /// Opens the continuous stream that carries a guided session.
-    func beginSession()
-    /// Asks for `cue` to be heard `delay` from now, placed at its exact sample position.
-    func schedule(_ cue: Cue, in delay: Duration)
-    /// Drops every scheduled cue that has not started yet (pause, next, prev, stop).
-    func cancelScheduled()
-    /// Lets the stream drain and closes the device.
-    func endSession()
     /// Plays one cue now, outside any session (break reminders, sound tests).
     func play(_ cue: Cue)
     /// Stops the playback thread (daemon exit).
     func shutdown()
     /// The output as `status` reports it.
     var report: AudioReport { get }
+}
+
+/// The audio side of a guided session, on the runner's clock: cues are placed at absolute
+/// instants, never by a delay from "now".
+public protocol SessionAudio<Instant>: Sendable {
+    associatedtype Instant: Sendable
+    /// Opens the continuous stream that carries a guided session, rendering `cues` first.
+    func beginSession(cues: Set<Cue>)
+    /// Waits until the stream is seen playing and its clock is locked (true), or until it
+    /// fails or `timeout` passes (false): the session's origin is fixed after this.
+    func sessionReady(timeout: Duration) async -> Bool
+    /// Asks for `cue` to be heard at `instant`, placed at its exact sample; returns a token
+    /// for ``heardInstant(of:)``.
+    func schedule(_ cue: Cue, at instant: Instant) -> Int
+    /// When the cue of `token` is heard, once the player has placed it.
+    func heardInstant(of token: Int) -> Instant?
+    /// Drops every scheduled cue that has not started yet (pause, next, prev, stop).
+    func cancelScheduled()
+    /// Lets the stream drain and closes the device.
+    func endSession()
 }

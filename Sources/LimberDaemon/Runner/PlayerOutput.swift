@@ -4,7 +4,7 @@ import Synchronization
 
 /// The real cue output: LimberAudio's `CuePlayer`, which places each cue at the sample of
 /// its deadline on one continuous stream during a session.
-public final class PlayerOutput: CueOutput {
+public final class PlayerOutput: CueOutput, SessionAudio {
     public let player: CuePlayer
     private let device = Mutex<String>("default")
 
@@ -19,10 +19,18 @@ public final class PlayerOutput: CueOutput {
         player.update(settings: settings)
     }
 
-    public func beginSession() { player.beginSession() }
+    public func beginSession(cues: Set<Cue>) { player.beginSession(cues: cues) }
 
-    public func schedule(_ cue: Cue, in delay: Duration) {
-        player.schedule(cue, at: .now + delay)
+    public func sessionReady(timeout: Duration) async -> Bool {
+        await player.sessionReady(timeout: timeout)
+    }
+
+    public func schedule(_ cue: Cue, at instant: ContinuousClock.Instant) -> Int {
+        player.schedule(cue, at: instant)
+    }
+
+    public func heardInstant(of token: Int) -> ContinuousClock.Instant? {
+        player.heardInstant(of: token)
     }
 
     public func cancelScheduled() { player.cancelScheduled() }
@@ -33,10 +41,17 @@ public final class PlayerOutput: CueOutput {
     public var report: AudioReport {
         let device = self.device.withLock { $0 }
         let latency = player.outputLatency.map { $0.inSeconds * 1000 }
+        let counters = player.counters
+        var report: AudioReport
         switch player.status {
-        case .idle: return AudioReport(state: "idle", device: device)
-        case .playing: return AudioReport(state: "playing", device: device, latencyMs: latency)
-        case .unavailable(let reason): return AudioReport(state: "unavailable", device: device, reason: reason)
+        case .idle: report = AudioReport(state: "idle", device: device)
+        case .playing: report = AudioReport(state: "playing", device: device, latencyMs: latency)
+        case .unavailable(let reason): report = AudioReport(state: "unavailable", device: device, reason: reason)
         }
+        report.prerollMs = player.preroll.map { ($0.inSeconds * 1000).rounded() }
+        report.lateCues = counters.late
+        report.lostCues = counters.lost
+        report.clockRemeasured = counters.remeasured
+        return report
     }
 }

@@ -45,6 +45,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         var activeBefore: Duration = .zero
         /// Start of the current running stretch; nil while paused.
         var runningSince: C.Instant?
+        /// The audio player's token for each scheduled cue, by cue index.
+        var tokens: [Int: Int] = [:]
 
         func activeTime(at now: C.Instant) -> Duration {
             activeBefore + max(.zero, runningSince.map { $0.duration(to: now) } ?? .zero)
@@ -53,7 +55,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
 
     private let clock: C
     private let epoch: C.Instant
-    private let output: any CueOutput
+    private let output: any SessionAudio<C.Instant>
     private let events: EventHub
     private let logger: Logger
     private let onRecord: @Sendable (RunRecord) -> Void
@@ -61,16 +63,20 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     private var active: Active?
     private var timer: Task<Void, Never>?
     private var generation: UInt64 = 0
+    /// Set while `start` waits for the audio stream to play.
+    private var starting: UInt64?
 
-    /// How long after `start` a session's position 0 is due: the audio stream opens in
-    /// that time, so even the first cue is placed at its exact sample.
-    public static var audioPreroll: Duration { .milliseconds(150) }
+    /// How long after the audio stream is seen playing a session's position 0 is due: more
+    /// than the ~50 ms the player writes ahead, so even the first cue is placed exactly.
+    public static var audioPreroll: Duration { .milliseconds(80) }
+    /// How long `start` waits for the audio stream to play before starting silently.
+    public static var audioStartLimit: Duration { .seconds(2) }
 
     /// - Parameters:
     ///   - preroll: delay between `start` and the session's first instant.
     ///   - onRecord: called once for every session that ends, completed or stopped.
     public init(
-        clock: C, output: any CueOutput, events: EventHub, logger: Logger, preroll: Duration = .zero,
+        clock: C, output: any SessionAudio<C.Instant>, events: EventHub, logger: Logger, preroll: Duration = .zero,
         onRecord: @escaping @Sendable (RunRecord) -> Void = { _ in }
     ) {
         self.preroll = preroll
@@ -85,7 +91,14 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     // MARK: Commands
 
     /// Starts `timeline`; a running session is an error unless `replace` is set.
-    public func start(_ timeline: Timeline, replace: Bool = false) throws(ControlError) {
+    ///
+    /// Opens the audio stream first and fixes the session's origin only once the stream is
+    /// seen playing (at most ``audioStartLimit`` later), so the first cue is as exact as the
+    /// rest: the pre-roll grows to what the sound server needs.
+    public func start(_ timeline: Timeline, replace: Bool = false) async throws(ControlError) {
+        if starting != nil {
+            throw ControlError(.busy, "a session is starting; stop it with `limber stop`, or try again in a moment")
+        }
         if let current = active {
             guard replace else {
                 throw ControlError(
@@ -94,17 +107,27 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
             }
             finish(outcome: .stopped, reason: .replaced)
         }
+        let began = clock.now
+        generation &+= 1
+        let token = generation
+        starting = token
+        output.beginSession(cues: Set(timeline.cues.map(\.cue)))
+        let playing = await output.sessionReady(timeout: Self.audioStartLimit)
+        // Stopped (or shut down) while the stream was opening.
+        guard starting == token else { return }
+        starting = nil
         let now = clock.now
         let origin = now.advanced(by: preroll)
-        generation &+= 1
+        logger.debug("session audio ready", metadata: [
+            "playing": "\(playing)", "preroll_ms": "\(began.duration(to: origin).wholeMilliseconds)",
+        ])
         active = Active(
             timeline: timeline, marks: Self.marks(of: timeline), origin: origin, pausedAt: nil,
             nextMark: 0, segment: 0, started: Date(), skipped: 0, generation: generation, runningSince: origin)
-        output.beginSession()
         publish(
             .sessionStarted, at: now, due: origin, name: timeline.name, steps: timeline.segments.count,
             durationMs: timeline.totalMs)
-        scheduleAudio(now: now)
+        scheduleAudio()
         fireDue()
     }
 
@@ -136,7 +159,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         current.runningSince = now
         active = current
         publish(.resumed, at: now, offsetMs: position.wholeMilliseconds)
-        scheduleAudio(now: now)
+        scheduleAudio()
         fireDue()
     }
 
@@ -168,12 +191,21 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
 
     /// Stops the session and records it as stopped.
     public func stop(reason: StopReason = .user) throws(ControlError) {
+        if active == nil, starting != nil {
+            starting = nil
+            output.endSession()
+            return
+        }
         guard active != nil else { throw Self.noSession }
         finish(outcome: .stopped, reason: reason)
     }
 
     /// Stops whatever runs (daemon shutdown); no error when idle.
     public func shutdown() {
+        if active == nil, starting != nil {
+            starting = nil
+            output.endSession()
+        }
         if active != nil { finish(outcome: .stopped, reason: .shutdown) }
     }
 
@@ -213,7 +245,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         cancelTimer()
         output.cancelScheduled()
         if current.pausedAt == nil {
-            scheduleAudio(now: now)
+            scheduleAudio()
             fireDue()
         } else if let index = current.timeline.segments.lastIndex(where: { $0.offsetMs <= offsetMs }) {
             active?.segment = index
@@ -267,22 +299,25 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
                 durationMs: segment.durationMs)
         case .cue(let index):
             let event = timeline.cues[index]
+            let heard = current.tokens[index].flatMap { output.heardInstant(of: $0) }
             publish(
-                .cue, at: now, due: due, step: event.segmentIndex, text: event.text, cue: event.cue,
+                .cue, at: now, due: due, heard: heard, step: event.segmentIndex, text: event.text, cue: event.cue,
                 offsetMs: offset)
         case .end:
             finish(outcome: .completed, reason: nil)
         }
     }
 
-    private func scheduleAudio(now: C.Instant) {
+    private func scheduleAudio() {
         guard let current = active else { return }
         output.cancelScheduled()
+        var tokens: [Int: Int] = [:]
         for (offset, mark) in current.marks[current.nextMark...] {
             guard case .cue(let index) = mark else { continue }
             let due = current.origin.advanced(by: .milliseconds(offset))
-            output.schedule(current.timeline.cues[index].cue, in: now.duration(to: due))
+            tokens[index] = output.schedule(current.timeline.cues[index].cue, at: due)
         }
+        active?.tokens = tokens
     }
 
     private func finish(outcome: RunRecord.Outcome, reason: StopReason?) {
@@ -326,14 +361,15 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     }
 
     private func publish(
-        _ kind: ControlEvent.Kind, at now: C.Instant, due: C.Instant? = nil, session: String? = nil,
+        _ kind: ControlEvent.Kind, at now: C.Instant, due: C.Instant? = nil, heard: C.Instant? = nil, session: String? = nil,
         name: String? = nil, step: Int? = nil, steps: Int? = nil, text: String? = nil, cue: Cue? = nil, offsetMs: Int64? = nil,
         durationMs: Int64? = nil, reason: String? = nil, sessionKind: SessionKind? = nil
     ) {
         events.publish(
             ControlEvent(
                 event: kind, mono: epoch.duration(to: now).inSeconds,
-                due: due.map { epoch.duration(to: $0).inSeconds }, wall: WallTime.iso8601(),
+                due: due.map { epoch.duration(to: $0).inSeconds }, heard: heard.map { epoch.duration(to: $0).inSeconds },
+                wall: WallTime.iso8601(),
                 session: session ?? active?.timeline.id, name: name, step: step, steps: steps, text: text, cue: cue,
                 offsetMs: offsetMs, durationMs: durationMs, reason: reason, sessionKind: sessionKind ?? active?.timeline.kind))
     }
