@@ -42,6 +42,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "LimberReport", dependencies: ["LimberHistory"]),
         .target(
             name: "LimberDaemon",
             dependencies: [
@@ -69,6 +70,7 @@ let package = Package(
                 "LimberAudio",
                 "LimberDaemon",
                 "LimberHistory",
+                "LimberReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -93,6 +95,7 @@ let package = Package(
             name: "LimberHistoryTests",
             dependencies: ["LimberHistory", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "LimberReportTests", dependencies: ["LimberReport", "LimberHistory"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["LimberCore", "LimberDaemon", "LimberHistory", .product(name: "GRDB", package: "GRDB.swift")]
