@@ -43,6 +43,8 @@ let package = Package(
             ]
         ),
         .target(name: "LimberReport", dependencies: ["LimberHistory"]),
+        // zlib, for the end-to-end tests to read Chromium's PNG screenshots.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "LimberDaemon",
             dependencies: [
@@ -98,7 +100,7 @@ let package = Package(
         .testTarget(name: "LimberReportTests", dependencies: ["LimberReport", "LimberHistory"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["LimberCore", "LimberDaemon", "LimberHistory", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LimberCore", "LimberDaemon", "LimberHistory", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]
