@@ -42,6 +42,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "LimberReport", dependencies: ["LimberHistory"]),
+        // zlib, for the end-to-end tests to read Chromium's PNG screenshots.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "LimberDaemon",
             dependencies: [
@@ -69,6 +72,7 @@ let package = Package(
                 "LimberAudio",
                 "LimberDaemon",
                 "LimberHistory",
+                "LimberReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -93,9 +97,10 @@ let package = Package(
             name: "LimberHistoryTests",
             dependencies: ["LimberHistory", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "LimberReportTests", dependencies: ["LimberReport", "LimberHistory"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["LimberCore", "LimberDaemon", "LimberHistory", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LimberCore", "LimberDaemon", "LimberHistory", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -12,6 +12,7 @@ bin=$($SWIFT build -c release --show-bin-path)
 history=$(mktemp -d)
 "$bin/limber-bench" history-gen --days 1825 --out "$history/history.sqlite"
 "$bin/limber-bench" history-stats --bin "$bin" --db "$history/history.sqlite" --runs "${HISTORY_RUNS:-15}"
+"$bin/limber-bench" report --bin "$bin" --db "$history/history.sqlite" --runs "${REPORT_RUNS:-15}"
 rm -rf "$history"
 "$bin/limber-bench" render
 "$bin/limber-bench" status --bin "$bin"

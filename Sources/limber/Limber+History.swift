@@ -52,6 +52,51 @@ struct HistoryLocation: ParsableArguments {
     }
 }
 
+/// The days `--days N` or `--since DATE` cover, up to today (local days, `TZ`): shared by
+/// `stats` and `report`, so that both mean the same period.
+struct HistoryPeriod {
+    let calendar = Calendar.current
+    let now = Date()
+    /// Local midnight of the first day and of today.
+    let first: Date
+    let today: Date
+
+    init(days: Int?, since: String?, defaultDays: Int) {
+        today = calendar.startOfDay(for: now)
+        var first = calendar.date(byAdding: .day, value: -((days ?? defaultDays) - 1), to: today) ?? today
+        if let since, let day = Self.day(since) { first = min(day, today) }
+        self.first = first
+    }
+
+    /// The records of the period (and what the streak needs).
+    func snapshot(_ db: Database) throws -> HistorySnapshot {
+        let end = calendar.date(byAdding: .day, value: 1, to: today) ?? now
+        return try HistoryReader.snapshot(db, from: first, to: end, today: now, calendar: calendar)
+    }
+
+    /// The usage errors of `--days` and `--since`.
+    static func validate(days: Int?, since: String?) throws {
+        if days != nil && since != nil { throw ValidationError("use either --days or --since, not both") }
+        if let days, !(1...36_600).contains(days) { throw ValidationError("--days takes a number from 1 to 36600") }
+        if let since, day(since) == nil {
+            throw ValidationError("--since takes a date as YYYY-MM-DD, e.g. --since 2026-11-01")
+        }
+    }
+
+    /// Local midnight of `YYYY-MM-DD`.
+    static func day(_ text: String) -> Date? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
+            let day = Int(parts[2]), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        let calendar = Calendar.current
+        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
+            calendar.component(.day, from: date) == day
+        else { return nil }
+        return date
+    }
+}
+
 extension Limber {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -85,24 +130,15 @@ extension Limber {
         var csv = false
 
         func validate() throws {
-            if days != nil && since != nil { throw ValidationError("use either --days or --since, not both") }
-            if let days, !(1...36_600).contains(days) { throw ValidationError("--days takes a number from 1 to 36600") }
-            if let since, Self.day(since) == nil {
-                throw ValidationError("--since takes a date as YYYY-MM-DD, e.g. --since 2026-11-01")
-            }
+            try HistoryPeriod.validate(days: days, since: since)
             if json && csv { throw ValidationError("use either --json or --csv, not both") }
         }
 
         func run() throws {
             guard let queue = try location.openForReading() else { return }
-            let calendar = Calendar.current
-            let now = Date()
-            let today = calendar.startOfDay(for: now)
-            var first = calendar.date(byAdding: .day, value: -((days ?? 14) - 1), to: today) ?? today
-            if let since, let day = Self.day(since) { first = min(day, today) }
-            let end = calendar.date(byAdding: .day, value: 1, to: today) ?? now
-            let snapshot = try location.read(queue) { try HistoryReader.snapshot($0, from: first, to: end, today: now, calendar: calendar) }
-            let stats = HistoryStats.compute(snapshot, first: first, last: today, today: now, calendar: calendar)
+            let period = HistoryPeriod(days: days, since: since, defaultDays: 14)
+            let snapshot = try location.read(queue) { try period.snapshot($0) }
+            let stats = HistoryStats.compute(snapshot, first: period.first, last: period.today, today: period.now, calendar: period.calendar)
             if json {
                 Output.write(try HistoryText.json(stats) + Data([0x0A]))
             } else if csv {
@@ -110,19 +146,6 @@ extension Limber {
             } else {
                 Output.write(Data(HistoryText.report(stats).utf8))
             }
-        }
-
-        /// Local midnight of `YYYY-MM-DD`.
-        static func day(_ text: String) -> Date? {
-            let parts = text.split(separator: "-")
-            guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
-                let day = Int(parts[2]), (1...12).contains(month), (1...31).contains(day)
-            else { return nil }
-            let calendar = Calendar.current
-            guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-                calendar.component(.day, from: date) == day
-            else { return nil }
-            return date
         }
     }
 

@@ -187,3 +187,30 @@ private func usage(_ message: String) -> Int32 {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     return 2
 }
+
+/// `report --bin DIR --db FILE [--runs N] [--days N]`: wall time of `limber report --days N`
+/// (median and p90 after one warm-up), `limber --version` as the yardstick, and the file's size.
+func reportBenchmark(_ arguments: [String]) -> Int32 {
+    let usageText = "usage: limber-bench report --bin DIR --db FILE [--runs N] [--days N]"
+    var values: [String: String] = [:]
+    var index = 0
+    while index + 1 < arguments.count {
+        values[arguments[index]] = arguments[index + 1]
+        index += 2
+    }
+    guard let bin = values["--bin"], let database = values["--db"], index == arguments.count else { return usage(usageText) }
+    let runs = values["--runs"].flatMap(Int.init) ?? 15
+    let days = values["--days"].flatMap(Int.init) ?? 1825
+    let stateDirectory = (database as NSString).deletingLastPathComponent
+    let out = stateDirectory + "/report.html"
+    guard runs > 0,
+        let report = timeProcess(bin + "/limber", ["report", "--days", String(days), "--state-dir", stateDirectory, "--out", out], runs: runs),
+        let baseline = timeProcess(bin + "/limber", ["--version"], runs: runs)
+    else { return 1 }
+    let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+    print(
+        String(
+            format: "report: `limber report --days %d` wall time median %.1f ms, p90 %.1f ms (%d runs; target ≤ 300 ms); `limber --version` median %.1f ms; file %.0f KB (target ≤ 500 KB)",
+            days, report.median, report.p90, runs, baseline.median, Double(size) / 1000))
+    return 0
+}

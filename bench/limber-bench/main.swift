@@ -10,6 +10,7 @@ let commands: [String: (summary: String, run: ([String]) -> Int32)] = [
     "idle": ("an idle limberd: RSS, CPU ms and wake-ups per minute [--seconds N]", idleBenchmark),
     "history-gen": ("write N days of realistic history to a database [--days N] --out FILE", historyGenerate),
     "history-stats": ("`limber stats --days 365` wall time on a database, and its size --bin DIR --db FILE [--runs N]", historyStatsBenchmark),
+    "report": ("`limber report --days 1825` wall time and file size --bin DIR --db FILE [--runs N] [--days N]", reportBenchmark),
     "status": ("`limber status` round trip and status requests/s over one connection [--requests N]", statusBenchmark),
 ]
 
