@@ -27,6 +27,7 @@ let package = Package(
             name: "LimberCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "LimberSpawn"),
         .target(
             name: "LimberAudio",
             dependencies: [
@@ -48,6 +49,7 @@ let package = Package(
                 "LimberCore",
                 "LimberAudio",
                 "LimberHistory",
+                "LimberSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,15 +77,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "limber-bench",
-            dependencies: ["LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory"],
+            dependencies: ["LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn"],
             path: "bench/limber-bench"
         ),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
-        .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore"]),
+        .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore", "LimberSpawn"]),
+        .testTarget(name: "LimberSpawnTests", dependencies: ["LimberSpawn"]),
         .testTarget(
             name: "LimberDaemonTests",
             dependencies: [
-                "LimberDaemon", "LimberCore", "LimberAudio",
+                "LimberDaemon", "LimberCore", "LimberAudio", "LimberSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -95,7 +98,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["LimberCore", "LimberDaemon", "LimberHistory", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "LimberCore", "LimberDaemon", "LimberHistory", "LimberSpawn", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
