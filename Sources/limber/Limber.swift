@@ -85,10 +85,9 @@ enum Output {
 
     static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
+    /// `value` as indented JSON in the protocol's conventions (snake_case keys), as the daemon
+    /// would send it.
     static func json<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        print(String(decoding: data, as: UTF8.self))
+        write(try ControlCodec.encoder(pretty: true).encode(value) + Data([0x0A]))
     }
 }
