@@ -79,8 +79,14 @@ enum Output {
         error("limber: \(message)")
     }
 
+    /// Writes at once (no stdio buffer), so a reader at the end of a pipe sees it now.
     static func write(_ data: Data) {
         FileHandle.standardOutput.write(data)
+    }
+
+    /// One line to standard output, written at once.
+    static func line(_ text: String) {
+        write(Data((text + "\n").utf8))
     }
 
     static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
