@@ -27,6 +27,7 @@ let package = Package(
             name: "LimberCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "LimberSpawn"),
         .target(
             name: "LimberAudio",
             dependencies: [
@@ -51,6 +52,7 @@ let package = Package(
                 "LimberCore",
                 "LimberAudio",
                 "LimberHistory",
+                "LimberSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,15 +81,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "limber-bench",
-            dependencies: ["LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory"],
+            dependencies: ["LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn"],
             path: "bench/limber-bench"
         ),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
-        .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore"]),
+        .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore", "LimberSpawn"]),
+        .testTarget(name: "LimberSpawnTests", dependencies: ["LimberSpawn"]),
         .testTarget(
             name: "LimberDaemonTests",
             dependencies: [
-                "LimberDaemon", "LimberCore", "LimberAudio",
+                "LimberDaemon", "LimberCore", "LimberAudio", "LimberSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -100,7 +103,10 @@ let package = Package(
         .testTarget(name: "LimberReportTests", dependencies: ["LimberReport", "LimberHistory"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["LimberCore", "LimberDaemon", "LimberHistory", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "LimberCore", "LimberDaemon", "LimberHistory", "LimberSpawn", "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

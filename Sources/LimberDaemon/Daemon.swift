@@ -35,13 +35,18 @@ public struct DaemonPaths: Sendable {
     public var stateDirectory: String
     public var config: String
 
-    /// Resolves paths from flags and the XDG environment, or says what is missing.
+    /// Resolves paths from flags, the socket systemd passed and the XDG environment, or says
+    /// what is missing.
+    ///
+    /// - Parameter activatedSocket: the path the inherited socket is bound to; it comes before
+    ///   `XDG_RUNTIME_DIR` (which a socket-activated daemon may lack), after `--socket`.
     public static func resolve(
-        _ options: DaemonOptions, environment: [String: String] = ProcessInfo.processInfo.environment
+        _ options: DaemonOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+        activatedSocket: String? = nil
     ) throws(StartupError) -> DaemonPaths {
         guard
             let socket = ControlSocketPath.resolve(
-                explicit: options.socket, environment: environment, useLimberSocketVariable: false)
+                explicit: options.socket ?? activatedSocket, environment: environment, useLimberSocketVariable: false)
         else {
             throw StartupError(
                 "XDG_RUNTIME_DIR is not set, so limberd does not know where to put its socket; log in through a session that sets it (systemd does), or pass --socket PATH")
@@ -67,7 +72,7 @@ public enum Daemon {
         } catch {
             throw StartupError("cannot use the socket systemd passed: \(error.message)")
         }
-        let paths = try DaemonPaths.resolve(options)
+        let paths = try DaemonPaths.resolve(options, activatedSocket: activated.flatMap { SocketActivation.boundPath($0.descriptor) })
         try makeDirectory(paths.stateDirectory)
         let endpoint: ControlEndpoint
         let lock: InstanceLock

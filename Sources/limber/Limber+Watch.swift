@@ -96,6 +96,8 @@ struct WatchView {
     var since = ContinuousClock.now
     var lastWaybar = ""
     var lastLine = ""
+    /// False between a session's start and its first step, when there is no step to show.
+    var stepKnown = true
 
     init(status: StatusResult) {
         state = status.state
@@ -126,7 +128,9 @@ struct WatchView {
             name = event.name ?? event.session
             steps = event.steps ?? 0
             totalMs = event.durationMs ?? 0
+            stepKnown = false
         case .step:
+            stepKnown = true
             step = event.step ?? step
             text = event.text ?? text
             stepDurationMs = event.durationMs ?? 0
@@ -165,7 +169,7 @@ struct WatchView {
             }
             FileHandle.standardOutput.write(Data("\r\u{1B}[2K\(line)".utf8))
         case .lines:
-            guard changed else { return }
+            guard changed, state == .idle || stepKnown else { return }
             let line: String
             switch state {
             case .idle: line = session == nil ? "idle" : "\(session ?? "") \(text)"
@@ -173,7 +177,8 @@ struct WatchView {
             case .running: line = "step \(step + 1)/\(steps): \(text) (\(StatusText.clock(stepDurationMs)))"
             }
             if line != lastLine {
-                print(line)
+                // Unbuffered, so that `limber watch | cat` shows each step as it starts.
+                Output.line(line)
                 lastLine = line
             }
         case .waybar:

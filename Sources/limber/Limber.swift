@@ -79,16 +79,21 @@ enum Output {
         error("limber: \(message)")
     }
 
+    /// Writes at once (no stdio buffer), so a reader at the end of a pipe sees it now.
     static func write(_ data: Data) {
         FileHandle.standardOutput.write(data)
     }
 
+    /// One line to standard output, written at once.
+    static func line(_ text: String) {
+        write(Data((text + "\n").utf8))
+    }
+
     static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
+    /// `value` as indented JSON in the protocol's conventions (snake_case keys), as the daemon
+    /// would send it.
     static func json<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        print(String(decoding: data, as: UTF8.self))
+        write(try ControlCodec.encoder(pretty: true).encode(value) + Data([0x0A]))
     }
 }

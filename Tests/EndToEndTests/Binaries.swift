@@ -1,4 +1,5 @@
 import Foundation
+import LimberSpawn
 
 /// Where SwiftPM put the built executables: the directory holding this test bundle
 /// (`.build/<triple>/debug`), or `$LIMBER_BIN_DIR` when set.
@@ -51,12 +52,11 @@ func run(_ executable: URL, _ arguments: [String], environment: [String: String]
     defer { try? FileManager.default.removeItem(at: scratch) }
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")
-    let pid = try spawn(
+    let child = try ChildProcess(
         executable.path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
-        stdout: outURL.path, stderr: errURL.path, currentDirectory: currentDirectory?.path)
-    let status = waitForExitStatus(pid)
+        stdout: .file(outURL.path), stderr: .file(errURL.path), currentDirectory: currentDirectory?.path)
     return ProcessOutput(
-        status: status,
+        status: child.wait().status,
         stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
         stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self))
 }

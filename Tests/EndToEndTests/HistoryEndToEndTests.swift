@@ -3,6 +3,7 @@ import GRDB
 import LimberCore
 import LimberDaemon
 import LimberHistory
+import LimberSpawn
 import Testing
 
 #if canImport(Glibc)
@@ -26,23 +27,23 @@ import Glibc
 
     /// A running limberd on `directory`'s socket and state; its log goes to `limberd.log`.
     final class Daemon {
-        let process = Process()
+        let process: ChildProcess
         let socket: String
 
         init(_ directory: URL) throws {
             socket = directory.appendingPathComponent("s.sock").path
-            process.executableURL = limberdBinary()
-            process.arguments = [
-                "--socket", socket, "--state-dir", directory.appendingPathComponent("state").path,
-                "--sessions", directory.appendingPathComponent("sessions").path, "--device", "null",
-            ]
-            let log = directory.appendingPathComponent("limberd.log")
-            if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-            let handle = try FileHandle(forWritingTo: log)
-            handle.seekToEndOfFile()
-            process.standardError = handle
-            process.standardOutput = handle
-            try process.run()
+            process = try ChildProcess(
+                limberdBinary().path,
+                [
+                    "--socket", socket, "--state-dir", directory.appendingPathComponent("state").path,
+                    "--sessions", directory.appendingPathComponent("sessions").path, "--device", "null",
+                ],
+                environment: ProcessInfo.processInfo.environment,
+                stdout: .file(directory.appendingPathComponent("limberd.log").path), stderr: .standardOutput)
+        }
+
+        deinit {
+            if process.signal(SIGKILL) { process.wait() }
         }
 
         /// A connection, once limberd listens (it binds within milliseconds; 10 s is the limit).
@@ -52,7 +53,7 @@ import Glibc
                 do {
                     return try ControlClient(path: socket)
                 } catch {
-                    if Date() > deadline || !process.isRunning { throw error }
+                    if Date() > deadline || process.termination != nil { throw error }
                     usleep(10_000)
                 }
             }
@@ -76,8 +77,8 @@ import Glibc
         }
 
         func kill(_ signal: Int32) {
-            Glibc.kill(process.processIdentifier, signal)
-            process.waitUntilExit()
+            process.signal(signal)
+            process.wait()
         }
     }
 
@@ -118,7 +119,7 @@ import Glibc
         try second.runQuickSession()
         #expect(try Self.awaitRuns(2, path: path) == 2)
         second.kill(SIGTERM)
-        #expect(second.process.terminationStatus == 0)
+        #expect(second.process.termination == .exited(0))
         #expect(try HistoryDatabase.integrityCheck(queue) == ["ok"])
 
         let history = try run(limberBinary(), ["history", "--json", "--state-dir", directory.appendingPathComponent("state").path])
@@ -139,7 +140,7 @@ import Glibc
         let status: StatusResult = try daemon.connect().call("status")
         #expect(status.state == .idle)
         daemon.kill(SIGTERM)
-        #expect(daemon.process.terminationStatus == 0)
+        #expect(daemon.process.termination == .exited(0))
         let log = try String(contentsOf: directory.appendingPathComponent("limberd.log"), encoding: .utf8)
         #expect(log.contains("history.sqlite"))
         #expect(log.components(separatedBy: "records will be kept in memory").count == 2)
@@ -154,18 +155,13 @@ import Glibc
         try Data("eleven\n3\n5\n".utf8).write(to: input)
         let output = directory.appendingPathComponent("output")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let client = Process()
-        client.executableURL = limberBinary()
-        client.arguments = [
-            "start", "quick", "--rate", "--socket", daemon.socket, "--state-dir", directory.appendingPathComponent("state").path,
-        ]
-        client.standardInput = try FileHandle(forReadingFrom: input)
-        client.standardOutput = try FileHandle(forWritingTo: output)
-        client.standardError = FileHandle.nullDevice
-        try client.run()
-        client.waitUntilExit()
+        let client = try ChildProcess(
+            limberBinary().path,
+            ["start", "quick", "--rate", "--socket", daemon.socket, "--state-dir", directory.appendingPathComponent("state").path],
+            environment: ProcessInfo.processInfo.environment, stdin: .file(input.path), stdout: .file(output.path))
+        let rated = client.wait()
         daemon.kill(SIGTERM)
-        #expect(client.terminationStatus == 0)
+        #expect(rated == .exited(0))
         let printed = try String(contentsOf: output, encoding: .utf8)
         #expect(printed.contains("quick finished"))
         #expect(printed.contains("recorded pain 3 → 5/10"))

@@ -105,7 +105,7 @@ import Testing
             """)
         let json = try run(binary, ["show", dir.appendingPathComponent("stretch.yaml").path, "--json"])
         #expect(json.status == 0)
-        #expect(json.stdout.contains("\"totalMs\" : 40000"))
+        #expect(json.stdout.contains("\"total_ms\" : 40000"), "\(json.stdout)")
         let missing = try run(binary, ["show", "nope", "--sessions", dir.path])
         #expect(missing.status == 1)
     }

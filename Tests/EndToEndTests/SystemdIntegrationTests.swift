@@ -77,6 +77,32 @@ struct SystemdIntegrationTests {
         #expect(try activator.signal(SIGTERM) == 0, "\(activator.log)")
         #expect(FileManager.default.fileExists(atPath: directory.socket), "limberd removed a socket it did not create")
     }
+
+    /// Issue 16: a unit environment without XDG_RUNTIME_DIR and no --socket flag. The daemon
+    /// takes its socket's path (and its lock file's place) from the socket it was handed.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: socketActivate), "systemd-socket-activate is not installed"))
+    func aSocketActivatedDaemonWithoutXDGRuntimeDirUsesTheSocketItWasHanded() throws {
+        let directory = try TestDirectory()
+        let activator = try DaemonProcess(
+            launching: directory, executable: URL(fileURLWithPath: Self.socketActivate),
+            arguments: [
+                "-l", directory.socket, "--fdname=control",
+                // env execs limberd in the same process, so LISTEN_PID still names it.
+                "/usr/bin/env", "-u", "XDG_RUNTIME_DIR", "-u", "LIMBER_SOCKET", limberdBinary().path,
+                "--state-dir", directory.state, "--sessions", directory.sessions, "--device", "null",
+            ],
+            standardArguments: false)
+        try eventually(within: .seconds(20), "systemd-socket-activate to create \(directory.socket)", log: { activator.log }) {
+            FileManager.default.fileExists(atPath: directory.socket)
+        }
+        let status = try run(limberBinary(), ["status", "--socket", directory.socket], environment: ["XDG_RUNTIME_DIR": ""])
+        #expect(status.status == 0, "\(status.stderr)\n\(activator.log)")
+        #expect(status.stdout.hasPrefix("idle:"), "\(status.stdout)")
+        #expect(try TestConnection(path: directory.socket).call("hello", as: HelloResult.self).pid == activator.pid)
+        #expect(FileManager.default.fileExists(atPath: directory.socket + ".lock"), "the instance lock belongs next to the inherited socket")
+        #expect(!activator.log.contains("XDG_RUNTIME_DIR is not set"), "\(activator.log)")
+        #expect(try activator.signal(SIGTERM) == 0, "\(activator.log)")
+    }
 }
 
 /// A test-owned `NOTIFY_SOCKET`: an AF_UNIX datagram socket bound at `path`.

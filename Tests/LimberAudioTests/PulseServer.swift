@@ -1,4 +1,5 @@
 import Foundation
+import LimberSpawn
 
 /// A private PulseAudio server with a null sink, as a listener's ear: what it plays is
 /// recorded from the sink's monitor with `parec`.
@@ -12,8 +13,8 @@ final class PulseServer {
     let directory: URL
     let socket: String
     let recording: String
-    private var server: Child?
-    private var recorder: Child?
+    private var server: ChildProcess?
+    private var recorder: ChildProcess?
 
     var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
@@ -35,7 +36,7 @@ final class PulseServer {
         }
         // As root, pulseaudio warns but runs in per-user mode; -n loads no default.pa, so
         // everything it needs is loaded explicitly.
-        server = try Child(Self.executable, [
+        server = try ChildProcess(Self.executable, [
             "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
             "--disable-shm=yes", "--log-target=stderr", "--log-level=error",
             "--load=module-null-sink sink_name=limber rate=48000 channels=1 format=s16le",
@@ -46,9 +47,9 @@ final class PulseServer {
     /// Runs `pactl` against this server; returns its output, or nil if it failed.
     func pactl(_ arguments: String...) -> String? {
         let output = directory.appendingPathComponent("pactl.out").path
-        guard let child = try? Child("/usr/bin/pactl", ["--server=unix:\(socket)"] + arguments,
-                                     environment: environment, output: output),
-              child.wait() == 0
+        guard let child = try? ChildProcess("/usr/bin/pactl", ["--server=unix:\(socket)"] + arguments,
+                                            environment: environment, stdout: .file(output, append: false)),
+              child.wait() == .exited(0)
         else { return nil }
         return try? String(contentsOfFile: output, encoding: .utf8)
     }
@@ -65,10 +66,10 @@ final class PulseServer {
 
     /// Starts recording the null sink's monitor: 48 kHz S16 mono, raw.
     func startRecording() throws {
-        recorder = try Child("/usr/bin/parec", [
+        recorder = try ChildProcess("/usr/bin/parec", [
             "--server=unix:\(socket)", "-d", "limber.monitor", "--raw", "--format=s16le",
             "--rate=48000", "--channels=1", "--latency-msec=10",
-        ], environment: environment, output: recording)
+        ], environment: environment, stdout: .file(recording, append: false))
     }
 
     /// Bytes recorded so far.
@@ -77,7 +78,7 @@ final class PulseServer {
     }
 
     func stopRecording() throws -> [Int16] {
-        recorder?.stop(SIGINT)
+        stopChild(recorder, SIGINT)
         recorder = nil
         let data = try Data(contentsOf: URL(fileURLWithPath: recording))
         return data.withUnsafeBytes { raw in
@@ -88,10 +89,15 @@ final class PulseServer {
     }
 
     func stop() {
-        recorder?.stop(SIGINT)
+        stopChild(recorder, SIGINT)
         recorder = nil
-        server?.stop()
+        stopChild(server, SIGTERM)
         server = nil
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func stopChild(_ child: ChildProcess?, _ signal: Int32) {
+        child?.signal(signal)
+        child?.wait()
     }
 }

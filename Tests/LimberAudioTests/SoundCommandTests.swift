@@ -1,4 +1,5 @@
 import Foundation
+import LimberSpawn
 import LimberAudio
 import LimberCore
 import Testing
@@ -23,9 +24,10 @@ struct SoundCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("out").path
         let err = directory.appendingPathComponent("err").path
-        let child = try Child(Self.limber, arguments, environment: ProcessInfo.processInfo.environment,
-                              output: out, errorOutput: err)
-        let status = child.wait()
+        let child = try ChildProcess(
+            Self.limber, arguments, environment: ProcessInfo.processInfo.environment,
+            stdout: .file(out, append: false), stderr: .file(err, append: false))
+        let status = child.wait().status
         return Run(status: status,
                    output: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
                    error: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")

@@ -1,6 +1,7 @@
 import Foundation
 import LimberCore
 import LimberDaemon
+import LimberSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +11,7 @@ import Glibc
 final class BenchDaemon {
     let directory: String
     let socket: String
-    let process = Process()
+    let process: ChildProcess
 
     init(binDirectory: String, sessions: [String: String], extraArguments: [String] = []) throws {
         var template = Array("/tmp/lbench.XXXXXX".utf8CString)
@@ -22,26 +23,22 @@ final class BenchDaemon {
         for (id, text) in sessions {
             try text.write(toFile: "\(sessionsDirectory)/\(id).yaml", atomically: true, encoding: .utf8)
         }
-        process.executableURL = URL(fileURLWithPath: binDirectory + "/limberd")
-        process.arguments =
+        process = try ChildProcess(
+            binDirectory + "/limberd",
             ["--socket", socket, "--state-dir", directory + "/state", "--sessions", sessionsDirectory, "--log-level", "warning"]
-            + extraArguments
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+                + extraArguments,
+            environment: ProcessInfo.processInfo.environment, stdout: .inherit, stderr: .null)
         let deadline = Date().addingTimeInterval(20)
         while (try? ControlClient(path: socket)) == nil {
-            guard Date() < deadline, process.isRunning else { throw BenchError("limberd did not start (\(binDirectory)/limberd)") }
+            guard Date() < deadline, process.termination == nil else { throw BenchError("limberd did not start (\(binDirectory)/limberd)") }
             usleep(10_000)
         }
     }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        if process.signal(SIGTERM) { process.wait() }
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
@@ -69,13 +66,15 @@ func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
 }
 
 /// Busy loops on every core, so timing is measured under load.
-func startLoad(_ count: Int) -> [Process] {
+func startLoad(_ count: Int) -> [ChildProcess] {
     (0..<count).compactMap { _ in
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "while :; do :; done"]
-        return (try? process.run()) == nil ? nil : process
+        try? ChildProcess("/bin/sh", ["-c", "while :; do :; done"], environment: [:], stdout: .inherit, stderr: .inherit)
     }
+}
+
+/// Ends the busy loops of ``startLoad(_:)``.
+func stopLoad(_ load: [ChildProcess]) {
+    for process in load where process.signal(SIGTERM) { process.wait() }
 }
 
 /// Cue timing: event timestamp minus scheduled instant over a session of 250 ms steps.
@@ -97,7 +96,7 @@ func timingBenchmark(_ arguments: [String]) -> Int32 {
         let daemon = try BenchDaemon(binDirectory: binDirectory(arguments), sessions: ["timing": script], extraArguments: ["--device", device])
         defer { daemon.stop() }
         let load = arguments.contains("--no-load") ? [] : startLoad(2)
-        defer { for process in load { process.terminate() } }
+        defer { stopLoad(load) }
         let watcher = try ControlClient(path: daemon.socket)
         _ = try watcher.rawCall("watch")
         let control = try ControlClient(path: daemon.socket)

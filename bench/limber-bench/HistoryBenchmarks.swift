@@ -1,5 +1,6 @@
 import Foundation
 import LimberHistory
+import LimberSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -152,29 +153,24 @@ func historyStatsBenchmark(_ arguments: [String]) -> Int32 {
 /// Median and p90 wall time in milliseconds of running a process to completion (stdout to
 /// /dev/null), after one warm-up run; nil (with a message) if it cannot run or fails.
 ///
-/// posix_spawn and waitpid rather than Foundation's Process: on Linux its waitUntilExit
-/// polls a run loop in 50 ms slices, which would swamp the figure.
+/// A `ChildProcess`, not Foundation's Process: on Linux its waitUntilExit polls a run loop in
+/// 50 ms slices, which would swamp the figure.
 func timeProcess(_ path: String, _ arguments: [String], runs: Int) -> (median: Double, p90: Double)? {
     var samples: [Double] = []
     for run in 0...runs {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
         let start = DispatchTime.now().uptimeNanoseconds
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
-        guard spawned == 0 else {
-            FileHandle.standardError.write(Data("cannot run \(path): \(String(cString: strerror(spawned)))\n".utf8))
+        let termination: ChildProcess.Termination
+        do {
+            termination = try ChildProcess(
+                path, arguments, environment: ProcessInfo.processInfo.environment, stdout: .null, stderr: .inherit
+            ).wait()
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
             return nil
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        guard status == 0 else {
-            FileHandle.standardError.write(Data("\(path) \(arguments.joined(separator: " ")) failed (wait status \(status))\n".utf8))
+        guard termination == .exited(0) else {
+            FileHandle.standardError.write(Data("\(path) \(arguments.joined(separator: " ")) failed (\(termination))\n".utf8))
             return nil
         }
         if run > 0 { samples.append(elapsed) }

@@ -2,10 +2,12 @@ import Foundation
 
 /// The JSON conventions of the control protocol: snake_case keys, one object per line.
 public enum ControlCodec {
-    public static func encoder() -> JSONEncoder {
+    /// The one encoder for everything limber and limberd print or send as JSON, so that a
+    /// key reads the same on the socket and in `limber … --json`; `pretty` indents it for people.
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        encoder.outputFormatting = pretty ? [.withoutEscapingSlashes, .sortedKeys, .prettyPrinted] : [.withoutEscapingSlashes, .sortedKeys]
         return encoder
     }
 

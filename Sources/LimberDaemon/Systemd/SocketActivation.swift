@@ -140,6 +140,30 @@ public enum SocketActivation {
         return socket
     }
 
+    /// The file system path a Unix socket is bound to (`getsockname`), or nil for another
+    /// family, an abstract or an unnamed socket.
+    ///
+    /// A socket-activated limberd learns where its socket lives from the socket itself, so it
+    /// needs no `XDG_RUNTIME_DIR` to find it (systemd user units may run without one).
+    public static func boundPath(_ descriptor: Int32) -> String? {
+        var address = sockaddr_un()
+        var length = socklen_t(MemoryLayout<sockaddr_un>.size)
+        let result = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard result == 0, address.sun_family == sa_family_t(AF_UNIX) else { return nil }
+        let pathOffset = MemoryLayout<sockaddr_un>.offset(of: \.sun_path) ?? 2
+        let pathLength = Int(length) - pathOffset
+        guard pathLength > 0 else { return nil }
+        return withUnsafeBytes(of: &address.sun_path) { raw in
+            let bytes = raw.prefix(min(pathLength, raw.count))
+            // An abstract socket's name starts with a NUL byte and has no file.
+            guard let first = bytes.first, first != 0 else { return nil }
+            let name = bytes.prefix { $0 != 0 }
+            return String(decoding: name, as: UTF8.self)
+        }
+    }
+
     /// Sets `FD_CLOEXEC`, keeping the other descriptor flags.
     static func setCloseOnExec(_ descriptor: Int32) {
         let flags = fcntl(descriptor, F_GETFD)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import LimberHistory
 import LimberCore
-import Synchronization
+import LimberSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -42,14 +42,14 @@ final class TestDirectory {
 
 /// The real `limberd` binary running on a `TestDirectory`, its output captured to a file.
 ///
-/// Spawned with `spawn(...)` and reaped by a thread of its own.
+/// Spawned as a `ChildProcess` (reaped by a thread of its own).
 /// `signal(_:)` (or dropping the value) stops it: SIGTERM and, if the daemon does not exit
 /// within a few seconds, SIGKILL, so a failing test never leaves a daemon behind.
 final class DaemonProcess {
     let directory: TestDirectory
     let pid: Int32
     let logPath: String
-    private let exit = ExitWatch()
+    private let child: ChildProcess
 
     var socket: String { directory.socket }
 
@@ -59,8 +59,8 @@ final class DaemonProcess {
     }
 
     /// The exit status (128 + N after signal N), or nil while it runs.
-    var terminationStatus: Int32? { exit.status }
-    var isRunning: Bool { exit.status == nil }
+    var terminationStatus: Int32? { child.termination?.status }
+    var isRunning: Bool { child.termination == nil }
 
     /// Starts `limberd --socket DIR/s --state-dir DIR/state --sessions DIR/sessions
     /// --device null` plus `arguments`, and waits until its socket accepts.
@@ -87,17 +87,17 @@ final class DaemonProcess {
         for key in ["NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "JOURNAL_STREAM", "LIMBER_SOCKET"] {
             inherited[key] = nil
         }
-        pid = try spawn(executable.path, arguments, environment: inherited.merging(environment) { $1 }, stdout: logPath)
-        let exit = self.exit
-        let pid = self.pid
-        Thread { exit.record(waitForExitStatus(pid)) }.start()
+        child = try ChildProcess(
+            executable.path, arguments, environment: inherited.merging(environment) { $1 }, stdout: .file(logPath),
+            stderr: .standardOutput)
+        pid = child.pid
     }
 
     deinit {
         if isRunning {
-            kill(pid, SIGTERM)
+            child.signal(SIGTERM)
             if !waitForExit(within: .seconds(5)) {
-                kill(pid, SIGKILL)
+                child.signal(SIGKILL)
                 _ = waitForExit(within: .seconds(10))
             }
         }
@@ -127,9 +127,9 @@ final class DaemonProcess {
     /// Sends `signal` and waits for the daemon to exit; returns its exit status.
     @discardableResult
     func signal(_ signal: Int32, within timeout: Duration = .seconds(10)) throws -> Int32 {
-        kill(pid, signal)
+        child.signal(signal)
         guard waitForExit(within: timeout), let status = terminationStatus else {
-            kill(pid, SIGKILL)
+            child.signal(SIGKILL)
             _ = waitForExit(within: .seconds(10))
             throw TestFailure("limberd did not exit within \(timeout) of signal \(signal)", log: log)
         }
@@ -138,28 +138,7 @@ final class DaemonProcess {
 
     /// Waits for the process to exit on its own (a daemon refusing to start).
     func waitForExit(within timeout: Duration) -> Bool {
-        exit.wait(within: timeout)
-    }
-}
-
-/// A child's exit status, set once by its reaper thread.
-final class ExitWatch: Sendable {
-    private let state = Mutex<Int32?>(nil)
-    private let exited = DispatchSemaphore(value: 0)
-
-    var status: Int32? { state.withLock { $0 } }
-
-    func record(_ status: Int32) {
-        state.withLock { $0 = status }
-        exited.signal()
-    }
-
-    func wait(within timeout: Duration) -> Bool {
-        if status != nil { return true }
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        guard exited.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return false }
-        exited.signal()  // let later waiters through
-        return true
+        child.wait(within: timeout) != nil
     }
 }
 

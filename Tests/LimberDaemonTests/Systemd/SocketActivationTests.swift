@@ -72,6 +72,34 @@ import Testing
         }
     }
 
+    @Test func theBoundPathComesFromTheSocketItself() throws {
+        let listener = try ListeningUnixSocket()
+        #expect(SocketActivation.boundPath(listener.descriptor) == listener.path)
+
+        let unnamed = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        defer { close(unnamed) }
+        #expect(SocketActivation.boundPath(unnamed) == nil)
+        let inet = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        defer { close(inet) }
+        #expect(SocketActivation.boundPath(inet) == nil)
+        #expect(SocketActivation.boundPath(-1) == nil)
+    }
+
+    @Test func anActivatedDaemonNeedsNoRuntimeDirectory() throws {
+        let environment = ["HOME": "/home/someone"]
+        let paths = try DaemonPaths.resolve(DaemonOptions(), environment: environment, activatedSocket: "/run/user/7/limber/control.sock")
+        #expect(paths.socket == "/run/user/7/limber/control.sock")
+        #expect(paths.stateDirectory == "/home/someone/.local/state/limber")
+        var options = DaemonOptions()
+        options.socket = "/tmp/flag.sock"
+        #expect(try DaemonPaths.resolve(options, environment: environment, activatedSocket: "/run/x.sock").socket == "/tmp/flag.sock")
+        // The inherited socket is where clients connect, whatever XDG_RUNTIME_DIR says.
+        #expect(
+            try DaemonPaths.resolve(DaemonOptions(), environment: ["XDG_RUNTIME_DIR": "/run/other"], activatedSocket: "/run/x.sock")
+                .socket == "/run/x.sock")
+        #expect(throws: StartupError.self) { try DaemonPaths.resolve(DaemonOptions(), environment: environment) }
+    }
+
     @Test func adoptionMarksPassedDescriptorsCloseOnExec() throws {
         let listener = try ListeningUnixSocket()
         let descriptor = listener.descriptor
