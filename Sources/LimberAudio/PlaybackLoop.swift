@@ -178,7 +178,12 @@ struct PlaybackLoop {
             case nil:
                 break
             }
-            core.withState { $0.outputLatency = .seconds(Double(report.delay) / Self.rate) }
+            let locked = clock.origin != nil
+            core.withState { state in
+                state.outputLatency = .seconds(Double(report.delay) / Self.rate)
+                // A session started on a stream already playing (a replace) is ready at once.
+                if locked, state.sessionActive { state.sessionReady = true }
+            }
 
             let queued = report.running ? report.delay : written
             switch pacing.next(queued: queued) {
