@@ -61,32 +61,25 @@ public final class CuePlayer: Sendable {
 
     /// Plays one cue now, off the caller's path (see the queueing rule above).
     public func play(_ cue: Cue) {
-        let volume = core.withState { $0.settings.volume(for: cue) }
-        guard volume > 0 else { return }
-        let samples = bank.samples(for: cue, volume: volume)
-        core.withState { state in
+        guard let samples = rendered(cue) else { return }
+        core.request { state in
             if state.lone.count >= Self.loneQueueCapacity {
                 let dropped = state.lone.removeFirst()
                 core.logger.debug("cue queue full, dropping the oldest", metadata: ["cue": "\(dropped.cue.rawValue)"])
             }
             state.lone.append(LoneCue(cue: cue, samples: samples))
             state.openWanted = true
-            state.wake = true
         }
     }
 
     /// Opens one continuous stream for a session, fed silence until cues are scheduled, and
     /// renders `cues` now so that nothing is synthesised once it plays.
     public func beginSession(cues: Set<Cue> = []) {
-        let settings = core.withState { $0.settings }
-        for cue in cues where settings.volume(for: cue) > 0 {
-            _ = bank.samples(for: cue, volume: settings.volume(for: cue))
-        }
-        core.withState { state in
+        for cue in cues { _ = rendered(cue) }
+        core.request { state in
             state.sessionActive = true
             state.sessionReady = false
             state.openWanted = true
-            state.wake = true
         }
     }
 
@@ -110,16 +103,13 @@ public final class CuePlayer: Sendable {
     /// Mixes `cue` in at the sample heard at instant `at`; returns a token for ``heardInstant(of:)``.
     @discardableResult
     public func schedule(_ cue: Cue, at instant: ContinuousClock.Instant) -> Int {
-        let volume = core.withState { $0.settings.volume(for: cue) }
-        guard volume > 0 else { return 0 }
-        let samples = bank.samples(for: cue, volume: volume)
-        return core.withState { state in
+        guard let samples = rendered(cue) else { return 0 }
+        return core.request { state in
             let token = state.nextToken
             state.nextToken += 1
             state.scheduled.append(ScheduledCue(token: token, cue: cue, instant: instant, samples: samples))
             // A session whose stream failed to open retries at its next cue.
             state.openWanted = true
-            state.wake = true
             return token
         }
     }
@@ -136,19 +126,17 @@ public final class CuePlayer: Sendable {
     /// Takes effect at the first frame not yet written: at most about 50 ms of audio is
     /// queued at any time, so a cancelled cue is never heard later than that.
     public func cancelScheduled() {
-        core.withState { state in
+        core.request { state in
             state.scheduled.removeAll()
             state.cancelGeneration += 1
-            state.wake = true
         }
     }
 
     /// Ends the session: scheduled cues play out, then the stream drains and closes.
     public func endSession() {
-        core.withState { state in
+        core.request { state in
             state.sessionActive = false
             state.sessionReady = false
-            state.wake = true
         }
     }
 
@@ -160,6 +148,13 @@ public final class CuePlayer: Sendable {
     /// How long the last session's stream took from opening until its clock was locked.
     public var preroll: Duration? {
         core.withState { $0.preroll }
+    }
+
+    /// `cue` at its configured volume, rendered (once, then cached) on the caller's thread;
+    /// nil when that volume mutes it.
+    private func rendered(_ cue: Cue) -> [Int16]? {
+        let volume = core.withState { $0.settings.volume(for: cue) }
+        return volume > 0 ? bank.samples(for: cue, volume: volume) : nil
     }
 
     /// What the player is doing now.

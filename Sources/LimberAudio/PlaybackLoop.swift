@@ -116,7 +116,6 @@ struct PlaybackLoop {
         let pacing = StreamPacing(for: stream)
         var lone: [LoneCue] = []
         var buffer = [Int16](repeating: 0, count: Int(pacing.highWater))
-
         let opened = ContinuousClock.now
         var firstWrite: Double?
         var lockedAt: Double?
@@ -185,13 +184,13 @@ struct PlaybackLoop {
                 if locked, state.sessionActive { state.sessionReady = true }
             }
 
+            if !intake.sessionActive && mixer.isEmpty && pending.cues.isEmpty && lone.isEmpty {
+                stream.drainAndClose()
+                return .finished
+            }
             let queued = report.running ? report.delay : written
             switch pacing.next(queued: queued) {
             case .wait(let seconds):
-                if !intake.sessionActive && mixer.isEmpty && pending.cues.isEmpty && lone.isEmpty {
-                    stream.drainAndClose()
-                    return .finished
-                }
                 core.pause(for: seconds)
                 continue
             case .write(let frames):
@@ -203,10 +202,6 @@ struct PlaybackLoop {
                 if !lone.isEmpty, !mixer.hasLoneVoice {
                     let cue = lone.removeFirst()
                     mixer.placeLone(token: 0, samples: cue.samples, writable: written)
-                }
-                if !intake.sessionActive && mixer.isEmpty && pending.cues.isEmpty && lone.isEmpty {
-                    stream.drainAndClose()
-                    return .finished
                 }
                 do throws(AudioError) {
                     try buffer.withUnsafeMutableBufferPointer { all throws(AudioError) in

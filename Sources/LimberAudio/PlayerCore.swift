@@ -126,6 +126,15 @@ final class PlayerCore: @unchecked Sendable {
         waiters.forEach { $0() }
     }
 
+    /// Applies a request from outside the playback thread and makes sure it wakes the thread,
+    /// even if the thread was about to sleep (see ``PlayerState/wake``).
+    func request<T>(_ body: (inout PlayerState) -> T) -> T {
+        withState { state in
+            state.wake = true
+            return body(&state)
+        }
+    }
+
     /// Sleeps on the condition for at most `seconds`; any change of state wakes it early.
     func pause(for seconds: Double) {
         condition.lock()
@@ -134,10 +143,7 @@ final class PlayerCore: @unchecked Sendable {
     }
 
     func requestShutdown() {
-        withState {
-            $0.shuttingDown = true
-            $0.wake = true
-        }
+        request { $0.shuttingDown = true }
     }
 
     func waitUntilIdle(timeout: Duration) -> Bool {

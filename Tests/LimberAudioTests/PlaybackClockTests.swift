@@ -19,7 +19,7 @@ private struct ModelStream {
 
     func report(at time: Double) -> PlaybackClock.Report {
         let playing = max(0, time - max(trueOrigin, consumesFrom) - inserted(time))
-        let trueHeard = Int64(playing * rate * speed) + (consumesFrom > trueOrigin ? Int64((consumesFrom - trueOrigin) * 0) : 0)
+        let trueHeard = Int64(playing * rate * speed)
         let q = quantum(time)
         let heard = (trueHeard / q) * q
         let written = trueHeard + Int64(queue * rate)

@@ -42,13 +42,11 @@ struct HookRunnerTests {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pidFile = directory + "/pid"
-        let started = ContinuousClock.now
         let outcome = await runner(timeout: .milliseconds(300)).execute(
             .breakDue, argv: ["/bin/sh", "-c", "echo $$ > \"$0\"; exec sleep 30", pidFile], environment: [:])
         #expect(outcome == .killed)
         // No wall-clock bound here (tests never assert on speed): the hook sleeps 30 s, so it
         // being gone and the outcome being `killed` show the limit acted.
-        _ = started
         let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(pid, 0) != 0 && errno == ESRCH, "the hook (pid \(pid)) outlived its time limit")
     }
