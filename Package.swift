@@ -81,8 +81,17 @@ let package = Package(
         ),
         .executableTarget(
             name: "limber-bench",
-            dependencies: ["LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn"],
+            dependencies: ["LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "SoundCheck"],
             path: "bench/limber-bench"
+        ),
+        // Real sound servers, a recorder at their sink's monitor and cue onset matching: what
+        // the listener hears, for the end-to-end tests and the benchmark. Optimised even in
+        // debug builds, since it correlates whole recordings.
+        .target(
+            name: "SoundCheck",
+            dependencies: ["LimberAudio", "LimberCore", "LimberDaemon", "LimberSpawn"],
+            path: "Tests/SoundCheck",
+            swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
         .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore", "LimberSpawn"]),
@@ -104,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "LimberCore", "LimberDaemon", "LimberHistory", "LimberSpawn", "CZlib",
+                "LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "CZlib", "SoundCheck",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
