@@ -54,7 +54,9 @@ public enum Fill: Sendable, Hashable {
 struct ChartFrame {
     let width: Double
     let height: Double
-    let left = 46.0
+    /// Room for the longest y label, `sessions` or `1500 min`, at 10 px in any sans font
+    /// (DejaVu Sans, Debian's default, draws `sessions` 42 units wide).
+    let left = 54.0
     let right = 10.0
     let top: Double
     let bottom: Double
@@ -111,6 +113,22 @@ struct ChartFrame {
             svg.element("line", ["x1": x, "x2": x, "y1": Number.svg(plotBottom), "y2": Number.svg(plotBottom + 4), "class": "axis"])
             svg.element("text", ["x": x, "y": Number.svg(plotBottom + 15), "class": "tick", "text-anchor": "middle"], text: label.text)
         }
+    }
+
+    /// Marks under the plot at slot boundaries (`slot` × slot width from the left).
+    func slotLabels(_ svg: inout Markup, _ marks: [(slot: Int, text: String)]) {
+        xLabels(&svg, marks.map { (x: left + Double($0.slot) * slotWidth, text: $0.text) })
+    }
+
+    /// Bars as one path, `M x y h w v h h -w z` each: a third of the size of `<rect>`s, which
+    /// counts when a long period draws hundreds of them.
+    static func barPath(_ bars: [(x: Double, top: Double, width: Double, height: Double)]) -> String {
+        var path = ""
+        for bar in bars where bar.height > 0 {
+            let width = Number.svg(bar.width)
+            path += "M" + Number.svg(bar.x) + " " + Number.svg(bar.top) + "h" + width + "v" + Number.svg(bar.height) + "h-" + width + "z"
+        }
+        return path
     }
 
     /// Legend entries above the plot, in rows 14 units apart: a swatch drawn by `swatch` at

@@ -2,23 +2,25 @@ import Foundation
 import LimberHistory
 
 extension ReportPage {
-    /// One row a week: every figure the weekly charts draw, and the week's pain and sitting.
+    /// One row a week (a month, in a long period): every figure the bar charts draw, and the
+    /// span's pain and sitting.
     func weeklyTable(_ page: inout Markup) {
         page.wrap("section", ["id": "weeks"]) { section in
-            section.element("h2", text: "The weeks in figures")
+            section.element("h2", text: "The \(scale.span)s in figures")
             section.wrap("table", ["class": "weeks"]) { table in
                 table.wrap("thead") {
                     $0.wrap("tr") { row in
                         for heading in [
-                            "Week", "Exercise min", "Heat min", "Mindful\u{AD}ness min", "Posture min", "All min", "Sessions",
+                            scale.span.capitalized, "Exercise min", "Heat min", "Mindful\u{AD}ness min", "Posture min", "All min", "Sessions",
                             "Breaks taken", "Natural", "Snoozed", "Skipped", "Missed", "Longest sitting", "Pain avg",
                         ] { row.element("th", ["scope": "col"], text: heading) }
                     }
                 }
                 table.wrap("tbody") { body in
-                    for week in report.weeks {
+                    let spans = spans
+                    for (index, week) in spans.enumerated() {
                         body.wrap("tr", ["data-from": week.from, "data-to": week.to]) { row in
-                            row.element("th", ["scope": "row", "class": "text week"], text: Self.weekLabel(week))
+                            row.element("th", ["scope": "row", "class": "text week"], text: scale == .days ? Self.weekLabel(week) : Self.monthLabel(week, cut: index == 0 || index == spans.count - 1))
                             for kind in HistoryStats.kinds {
                                 row.element("td", ["data-figure": kind], text: Number.whole(week.sessionMinutes[kind] ?? 0))
                             }
@@ -67,12 +69,17 @@ extension ReportPage {
                     for session in listed {
                         let run = session.run
                         body.wrap("tr") { row in
-                            row.element("td", ["class": "text"], text: startTime(run.started))
+                            row.wrap("td", ["class": "text"]) { cell in
+                                let time = startTime(run.started)
+                                // The weekday gives way on paper, where two columns are narrow.
+                                cell.element("span", ["class": "weekday"], text: time.weekday + " ")
+                                cell.text(time.day)
+                            }
                             row.element("td", ["class": "text"], text: run.name)
                             row.element("td", ["class": "text kind"], text: run.kind)
                             row.element("td", text: Number.tenth(Double(run.actualMs) / 60_000))
                             let stopped = run.outcome == "completed" ? "" : " stopped"
-                            row.element("td", text: "\(run.stepsCompleted)/\(run.steps)\(stopped)")
+                            row.element("td", ["class": "steps"], text: "\(run.stepsCompleted)/\(run.steps)\(stopped)")
                             row.element("td", ["data-figure": "before"], text: session.before.map(String.init) ?? "–")
                             row.element("td", ["data-figure": "after"], text: session.after.map(String.init) ?? "–")
                         }
@@ -92,15 +99,21 @@ extension ReportPage {
     }
 
     /// `22–28 Oct`, `29 Oct – 4 Nov`: the year is in the heading.
-    static func weekLabel(_ week: ReportWeek) -> String {
+    static func weekLabel(_ week: ReportSpan) -> String {
         week.from == week.to ? HistoryDate.short(week.from) : HistoryDate.range(week.from, week.to).replacingOccurrences(of: #" \d{4}"#, with: "", options: .regularExpression)
     }
 
-    /// `Mon 2 Nov 08:03`, local.
-    func startTime(_ iso: String) -> String {
-        guard let date = HistoryTime.parse(iso) else { return iso }
+    /// `Nov 2026`; `30–31 Oct 2026` for a month cut by the period's ends.
+    static func monthLabel(_ month: ReportSpan, cut: Bool) -> String {
+        guard !cut, let date = HistoryDate.parts(month.from) else { return HistoryDate.range(month.from, month.to) }
+        return "\(HistoryDate.months[date.month - 1]) \(date.year)"
+    }
+
+    /// `Mon`, `2 Nov 08:03`, local.
+    func startTime(_ iso: String) -> (weekday: String, day: String) {
+        guard let date = HistoryTime.parse(iso) else { return ("", iso) }
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
         let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][((parts.weekday ?? 1) - 1) % 7]
-        return "\(weekday) \(HistoryDate.short(Self.dayLabel(parts))) " + String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        return (weekday, "\(HistoryDate.short(Self.dayLabel(parts))) " + String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0))
     }
 }

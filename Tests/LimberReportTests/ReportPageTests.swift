@@ -67,7 +67,7 @@ import Testing
         #expect(html.contains("<tr data-from=\"2026-11-23\" data-to=\"2026-11-29\">"))
         #expect(html.contains("<td data-figure=\"exercise\">60</td>"))
         // The rated session, and names escaped.
-        #expect(html.contains("<td class=\"text\">Tue 10 Nov 08:00</td><td class=\"text\">Morning &lt;mobility&gt;</td>"))
+        #expect(html.contains("<td class=\"text\"><span class=\"weekday\">Tue </span>10 Nov 08:00</td><td class=\"text\">Morning &lt;mobility&gt;</td>"))
         #expect(html.contains("<td data-figure=\"before\">6</td><td data-figure=\"after\">3</td>"))
         #expect(html.contains("the rating after was 3 points lower than the rating before"))
         // 24 and 27 Nov are rated 8: the severe-pain finding.
