@@ -17,10 +17,9 @@ extension ReportPage {
                     }
                 }
                 table.wrap("tbody") { body in
-                    let spans = spans
-                    for (index, week) in spans.enumerated() {
+                    for week in spans {
                         body.wrap("tr", ["data-from": week.from, "data-to": week.to]) { row in
-                            row.element("th", ["scope": "row", "class": "text week"], text: scale == .days ? Self.weekLabel(week) : Self.monthLabel(week, cut: index == 0 || index == spans.count - 1))
+                            row.element("th", ["scope": "row", "class": "text week"], text: scale == .days ? Self.weekLabel(week) : Self.monthLabel(week))
                             for kind in HistoryStats.kinds {
                                 row.element("td", ["data-figure": kind], text: Number.whole(week.sessionMinutes[kind] ?? 0))
                             }
@@ -104,9 +103,19 @@ extension ReportPage {
     }
 
     /// `Nov 2026`; `30–31 Oct 2026` for a month cut by the period's ends.
-    static func monthLabel(_ month: ReportSpan, cut: Bool) -> String {
-        guard !cut, let date = HistoryDate.parts(month.from) else { return HistoryDate.range(month.from, month.to) }
+    static func monthLabel(_ month: ReportSpan) -> String {
+        guard isWholeMonth(month), let date = HistoryDate.parts(month.from) else { return HistoryDate.range(month.from, month.to) }
         return "\(HistoryDate.months[date.month - 1]) \(date.year)"
+    }
+
+    /// Whether a span runs from the first to the last day of one month (Gregorian).
+    static func isWholeMonth(_ span: ReportSpan) -> Bool {
+        guard let from = HistoryDate.parts(span.from), let to = HistoryDate.parts(span.to), from.day == 1,
+            (from.year, from.month) == (to.year, to.month)
+        else { return false }
+        let leap = to.year % 4 == 0 && (to.year % 100 != 0 || to.year % 400 == 0)
+        let length = to.month == 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].contains(to.month) ? 30 : 31
+        return to.day == length
     }
 
     /// `Mon`, `2 Nov 08:03`, local.

@@ -180,7 +180,9 @@ public struct ReportPage: Sendable {
             guard first.days < 7 else { return nil }
             return "The first week, \(HistoryDate.range(first.from, first.to)), has only \(first.days) day\(first.days == 1 ? "" : "s") in this period."
         }
-        return "Bars are calendar months; the first (\(HistoryDate.range(first.from, first.to))) and the last (\(HistoryDate.range(last.from, last.to))) count only their days in this period."
+        let cut = (first == last ? [first] : [first, last]).filter { !Self.isWholeMonth($0) }.map { HistoryDate.range($0.from, $0.to) }
+        guard !cut.isEmpty else { return "Bars are calendar months." }
+        return "Bars are calendar months; \(cut.joined(separator: " and ")) \(cut.count == 1 ? "is only part of its month" : "are only parts of their months") in this period."
     }
 
     /// Under the bars: every week's first day, or months, quarters or years.
