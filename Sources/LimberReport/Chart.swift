@@ -109,6 +109,10 @@ struct ChartFrame {
     func xLabels(_ svg: inout Markup, _ labels: [(x: Double, text: String)]) {
         let step = max(1, Int((Double(labels.count) * 45 / plotWidth).rounded(.up)))
         for (position, label) in labels.enumerated() where position % step == 0 {
+            // A label centred on its tick that would run off the view box is left out, not
+            // clipped (the last week's, under a bar at the right edge).
+            let half = Self.textWidth(label.text) / 2
+            guard label.x - half >= 0, label.x + half <= width else { continue }
             let x = Number.svg(label.x)
             svg.element("line", ["x1": x, "x2": x, "y1": Number.svg(plotBottom), "y2": Number.svg(plotBottom + 4), "class": "axis"])
             svg.element("text", ["x": x, "y": Number.svg(plotBottom + 15), "class": "tick", "text-anchor": "middle"], text: label.text)
@@ -145,8 +149,7 @@ struct ChartFrame {
         var x = left
         var y = 12.0
         return labels.map { label in
-            // An estimate of the label's width at 10 px: good enough to keep entries apart.
-            let entryWidth = 16 + Double(label.count) * 5.6
+            let entryWidth = 16 + Self.textWidth(label)
             if x > left, x + entryWidth > width - right {
                 x = left
                 y += 14
@@ -155,6 +158,10 @@ struct ChartFrame {
             return (x, y)
         }
     }
+
+    /// An estimate of the width of `text` at 10 px (DejaVu Sans averages about 5.6 units a
+    /// character): good enough to keep labels apart and inside the view box.
+    static func textWidth(_ text: String) -> Double { Double(text.count) * 5.6 }
 
     /// A 10×10 swatch of `fill` with its outline, for ``legend(_:_:)``.
     static func swatch(_ fill: Fill, id: String) -> (inout Markup, Double, Double) -> Void {

@@ -56,4 +56,11 @@ import Testing
         #expect(Set(places.map(\.y)).count == 2)
         #expect(places.allSatisfy { $0.x < 340 - 10 })
     }
+
+    @Test func labelsThatWouldRunOffTheChartAreLeftOut() {
+        let frame = ChartFrame(width: 340, height: 100, slots: 26, yMax: 1)
+        var svg = Markup()
+        frame.xLabels(&svg, [(x: frame.x(0), text: "4 Jun"), (x: frame.x(25), text: "26 Nov")])
+        #expect(svg.result.contains(">4 Jun<") && !svg.result.contains("26 Nov"))
+    }
 }
