@@ -159,6 +159,10 @@ struct ChartFrame {
         }
     }
 
+    /// The widest a bar is drawn, so that a period of a day or two does not fill the chart
+    /// with one slab.
+    static let widestBar = 40.0
+
     /// An estimate of the width of `text` at 10 px (DejaVu Sans averages about 5.6 units a
     /// character): good enough to keep labels apart and inside the view box.
     static func textWidth(_ text: String) -> Double { Double(text.count) * 5.6 }

@@ -41,7 +41,7 @@ public struct SittingChart: Sendable {
         let frame = ChartFrame(height: 140, top: 14, slots: slots.count, yMax: ticks.last ?? 60)
         frame.begin(&svg, id: id, title: "Longest sitting stretch by \(scale.slot)", description: description)
         frame.grid(&svg, ticks: ticks) { inHours ? Number.svg($0 / 60) + " h" : Number.whole($0) + " min" }
-        let width = max(1, frame.slotWidth * 0.7)
+        let width = min(ChartFrame.widestBar, max(1, frame.slotWidth * 0.7))
         let bars = slots.indices.compactMap { index -> (x: Double, top: Double, width: Double, height: Double)? in
             guard let minutes = slots[index].sitting, minutes > 0 else { return nil }
             let top = frame.y(Double(minutes))

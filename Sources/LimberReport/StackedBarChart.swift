@@ -66,7 +66,7 @@ public struct StackedBarChart: Sendable {
         }
         frame.legend(&svg, series.enumerated().map { index, entry in (entry.label, ChartFrame.swatch(entry.fill, id: "\(id)-\(index)")) })
         frame.grid(&svg, ticks: ticks) { Number.svg($0) + (unit.isEmpty ? "" : " " + unit) }
-        let barWidth = max(1, frame.slotWidth * 0.7)
+        let barWidth = min(ChartFrame.widestBar, max(1, frame.slotWidth * 0.7))
         for (index, entry) in series.enumerated() {
             // One path a series: its segments share the fill.
             let bars = barLabels.indices.compactMap { bar -> (x: Double, top: Double, width: Double, height: Double)? in
