@@ -42,9 +42,12 @@ extension ReportPage {
     /// The sessions of the period (the latest ``listedSessions`` of a longer one), oldest
     /// first, with the ratings given around them.
     func sessionsTable(_ page: inout Markup) {
-        page.wrap("section", ["id": "sessions"]) { section in
+        let all = report.sessions
+        // A list that fits on a page is kept together on paper (`keep`), rather than starting
+        // as a row or two at the foot of one; a longer one flows on from where it starts.
+        let keep = all.count <= Self.keptSessions ? "keep" : ""
+        page.wrap("section", ["id": "sessions", "class": keep]) { section in
             section.element("h2", text: "Sessions")
-            let all = report.sessions
             guard !all.isEmpty else {
                 section.element("p", ["class": "empty"], text: "No guided sessions in this period. limber sessions lists them; limber start desk-reset runs one.")
                 return
@@ -96,6 +99,9 @@ extension ReportPage {
             }
         }
     }
+
+    /// Sessions that print on one page in two columns, with the heading.
+    static let keptSessions = 80
 
     /// `22–28 Oct`, `29 Oct – 4 Nov`: the year is in the heading.
     static func weekLabel(_ week: ReportSpan) -> String {

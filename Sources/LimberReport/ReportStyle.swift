@@ -49,14 +49,18 @@ enum ReportStyle {
           h2{font-size:11pt;margin:.8rem 0 .3rem}
           .figures dd{font-size:11pt}
           table{font-size:7.5pt}
+          table.weeks{font-size:7.5pt}
+          table.weeks th,table.weeks td{padding:0 .2rem}
           table.weeks thead th{font-size:7pt}
           th,td{padding:0 .25rem;line-height:1.3}
           figure{margin:.3rem 0}
           figcaption{font-size:8pt}
+          .note,.empty{font-size:8.5pt}
           section{break-inside:auto}
           h2{break-after:avoid}
           tr{break-inside:avoid}
           thead{display:table-header-group}
+          #sessions.keep{break-inside:avoid}
           .columns{columns:2;column-gap:6mm}
           .columns table{margin:0}
           .columns th{white-space:normal;vertical-align:bottom}
