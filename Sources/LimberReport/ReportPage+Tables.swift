@@ -45,8 +45,8 @@ extension ReportPage {
         let all = report.sessions
         // A list that fits on a page is kept together on paper (`keep`), rather than starting
         // as a row or two at the foot of one; a longer one flows on from where it starts.
-        let keep = all.count <= Self.keptSessions ? "keep" : ""
-        page.wrap("section", ["id": "sessions", "class": keep]) { section in
+        let attributes: KeyValuePairs<String, String> = all.count <= Self.keptSessions ? ["id": "sessions", "class": "keep"] : ["id": "sessions"]
+        page.wrap("section", attributes) { section in
             section.element("h2", text: "Sessions")
             guard !all.isEmpty else {
                 section.element("p", ["class": "empty"], text: "No guided sessions in this period. limber sessions lists them; limber start desk-reset runs one.")

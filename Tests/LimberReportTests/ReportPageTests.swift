@@ -74,6 +74,9 @@ import Testing
         #expect(html.contains("data-rule=\"severe-pain-twice-in-a-week\""))
         #expect(html.contains("on 2 days in the week 23–29 Nov 2026 (24 Nov, 27 Nov)"))
         #expect(html.contains("How to read this"))
+        // 15 sessions are kept on one printed page; no program has run.
+        #expect(html.contains("<section id=\"sessions\" class=\"keep\">"))
+        #expect(html.contains("No program ran in this period"))
     }
 
     @Test func selfContainedAndAccessible() throws {
@@ -133,7 +136,7 @@ import Testing
                     stepsCompleted: 1, steps: 1, stepsSkipped: 0, outcome: "completed"))
         }
         let html = Self.page(HistorySnapshot(runs: runs))
-        #expect(html.contains("The latest 120 of 150 sessions"))
+        #expect(html.contains("The latest 120 of 150 sessions") && html.contains("<section id=\"sessions\"><h2>"))
         #expect(!html.contains(">S29<") && html.contains(">S30<") && html.contains(">S149<"))
     }
 }
