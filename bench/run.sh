@@ -17,4 +17,6 @@ rm -rf "$history"
 "$bin/limber-bench" render
 "$bin/limber-bench" status --bin "$bin"
 "$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}"
+# A 2-minute irregular session per server, quiet and loaded: about 10 minutes in all.
+"$bin/limber-bench" heard --bin "$bin" --seconds "${HEARD_SECONDS:-120}"
 "$bin/limber-bench" idle --bin "$bin" --seconds "${IDLE_SECONDS:-60}"

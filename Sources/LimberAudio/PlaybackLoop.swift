@@ -24,6 +24,10 @@ struct PlaybackLoop {
     }
 
     func run() {
+        // Named from the thread itself: that is when Foundation passes it to the kernel.
+        Thread.current.name = "limber-audio"
+        let priority = AudioThreadPriority.raise()
+        logger.debug("audio thread scheduling: \(priority)")
         defer {
             core.withState {
                 $0.threadExited = true

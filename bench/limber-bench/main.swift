@@ -5,6 +5,7 @@ import LimberCore
 
 let commands: [String: (summary: String, run: ([String]) -> Int32)] = [
     "compile": ("compile the largest session many times: median and p99 µs per compile", compileBenchmark),
+    "heard": ("cues as recorded at PulseAudio and PipeWire null sinks, quiet and loaded: onset error, first-cue latency, CPU, wake-ups [--seconds N] [--servers LIST]", heardBenchmark),
     "timing": ("cue timing error over a session of 250 ms steps with both cores busy [--seconds N] [--device PCM] [--no-load]", timingBenchmark),
     "render": ("render the whole cue vocabulary [--runs N]: median and best ms", renderBenchmark),
     "idle": ("an idle limberd: RSS, CPU ms and wake-ups per minute [--seconds N]", idleBenchmark),
