@@ -211,9 +211,8 @@ public enum HistoryDatabase {
                 if let id = runRows[key] {
                     try updateRun(id: id, to: entry, in: db)
                 } else {
-                    var row = entry
-                    try row.insert(db)
-                    runRows[key] = row.id
+                    try entry.insert(db)
+                    runRows[key] = db.lastInsertedRowID
                 }
             case .breakEnded(let entry):
                 let present = try Bool.fetchOne(

@@ -102,7 +102,7 @@ import Testing
         #expect(rows.map(\.outcome) == ["interrupted", "running"])
         #expect(rows.first?.actualMs == 42_000 && rows.first?.stepsCompleted == 2 && rows.first?.ended == "2026-11-29T10:00:42.000Z")
         let queue = try #require(try HistoryDatabase.openForReading(path: path))
-        #expect(try queue.read { try BreakEntry.fetchCount($0) } == 1)
+        #expect(try await queue.read { try BreakEntry.fetchCount($0) } == 1)
     }
 
     @Test func runningAndInterruptedRunsCountTheirMinutesButNeverAsCompleted() throws {

@@ -366,13 +366,14 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         let elapsed = min(timeline.totalMs, max(0, position(of: current, at: now).wholeMilliseconds))
         active = nil
         generation &+= 1
+        // Recorded before it is announced: whoever hears the end finds it in the history.
+        onRecord(record)
         publish(
             outcome == .completed ? .sessionFinished : .sessionStopped, at: now,
             session: timeline.id, offsetMs: elapsed, reason: reason?.rawValue, sessionKind: timeline.kind)
         logger.info(
             "session \(outcome.rawValue)",
             metadata: ["session": "\(timeline.id)", "elapsed_ms": "\(elapsed)", "reason": "\(reason?.rawValue ?? "-")"])
-        onRecord(record)
     }
 
     /// The run's record as of `now`.
