@@ -79,8 +79,8 @@ struct CrashRecoveryTests {
         /// `session-started` events seen: (session id, local time seen).
         var started: [String] = []
         var finished: Set<String> = []
-        /// The last step index seen, with when it was seen, per session.
-        var lastStep: (step: Int, seen: Date)?
+        /// The last step index announced, with when the daemon announced it.
+        var lastStep: (step: Int, at: Date)?
         /// Settling events seen: kind, due, outcome.
         var settled: [(kind: String, due: String, outcome: String)] = []
     }
@@ -115,11 +115,11 @@ struct CrashRecoveryTests {
                         random.pause(upTo: 250)
                         _ = try control.request(random.next(below: 2) == 0 ? "pause" : "next")
                     }
-                    random.pause(upTo: 700)
+                    random.pause(upTo: 750)
                 }
             } else {
                 // Wait (a little) for the break to come due or remind, then answer it or not.
-                _ = try? watcher.events(until: { $0.event == .breakDue || $0.event == .breakReminder }, within: .milliseconds(900))
+                _ = try? watcher.events(until: { $0.event == .breakDue || $0.event == .breakReminder }, within: .milliseconds(700))
                 let answer = ["break-skip", "break-now", "break-snooze", ""][random.next(below: 4)]
                 if !answer.isEmpty { _ = try control.request(answer) }
                 random.pause(upTo: 500)
@@ -169,7 +169,7 @@ struct CrashRecoveryTests {
                 }
                 #expect(run.stepsCompleted <= run.steps && run.ended >= run.started)
                 // A step reached well before the kill was checkpointed: the steps before it count.
-                if run.outcome == "interrupted", let step = life.lastStep, life.killed.timeIntervalSince(step.seen) > 0.1 {
+                if run.outcome == "interrupted", let step = life.lastStep, life.killed.timeIntervalSince(step.at) > 0.1 {
                     #expect(run.stepsCompleted >= step.step, "life \(index): step \(step.step) reached, \(run)")
                     checkedAgainstSteps += 1
                 }
@@ -211,7 +211,8 @@ struct CrashRecoveryTests {
         case .sessionFinished:
             if let id = event.session { life.finished.insert(id) }
         case .step:
-            if let step = event.step { life.lastStep = (step, Date()) }
+            // Read after the kill: the daemon's own time says when it happened.
+            if let step = event.step, let at = try? wallTime(event.wall) { life.lastStep = (step, at) }
         case .breakStarted, .breakSkipped, .breakMissed, .breakNatural:
             guard let kind = event.breakKind, let outcome = event.reason else { return }
             // A break taken when none was due counts from the moment it was taken.

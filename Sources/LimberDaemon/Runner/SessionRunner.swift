@@ -15,19 +15,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         case shutdown
     }
 
-    private enum Mark: Sendable {
-        case segment(Int)
-        case cue(Int)
-        case end
-
-        var order: Int {
-            switch self {
-            case .segment: 0
-            case .cue: 1
-            case .end: 2
-            }
-        }
-    }
+    private typealias Mark = TimelineMark
 
     private struct Active {
         var timeline: Timeline
@@ -140,7 +128,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
             "playing": "\(playing)", "preroll_ms": "\(began.duration(to: origin).wholeMilliseconds)",
         ])
         active = Active(
-            timeline: timeline, marks: Self.marks(of: timeline), origin: origin, pausedAt: nil,
+            timeline: timeline, marks: TimelineMark.marks(of: timeline), origin: origin, pausedAt: nil,
             nextMark: 0, segment: 0, started: started, skipped: 0, generation: generation, runningSince: origin)
         publish(
             .sessionStarted, at: now, due: origin, name: timeline.name, steps: timeline.segments.count,
@@ -412,17 +400,5 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
 
     private static var noSession: ControlError {
         ControlError(.noSession, "no session is running; start one with `limber start ID`")
-    }
-
-    private static func marks(of timeline: Timeline) -> [(offset: Int64, mark: Mark)] {
-        var marks: [(offset: Int64, mark: Mark)] = []
-        marks.reserveCapacity(timeline.segments.count + timeline.cues.count + 1)
-        for segment in timeline.segments { marks.append((segment.offsetMs, .segment(segment.index))) }
-        for (index, cue) in timeline.cues.enumerated() { marks.append((cue.offsetMs, .cue(index))) }
-        marks.append((timeline.totalMs, .end))
-        // Stable: segment starts before their cues, the end last.
-        return marks.enumerated().sorted {
-            ($0.element.offset, $0.element.mark.order, $0.offset) < ($1.element.offset, $1.element.mark.order, $1.offset)
-        }.map(\.element)
     }
 }
