@@ -81,7 +81,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "limber-bench",
-            dependencies: ["LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "SoundCheck"],
+            dependencies: [
+                "LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "SoundCheck",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "bench/limber-bench"
         ),
         // Real sound servers, a recorder at their sink's monitor and cue onset matching: what

@@ -15,6 +15,7 @@ history=$(mktemp -d)
 "$bin/limber-bench" report --bin "$bin" --db "$history/history.sqlite" --runs "${REPORT_RUNS:-15}"
 rm -rf "$history"
 "$bin/limber-bench" render
+"$bin/limber-bench" checkpoint
 "$bin/limber-bench" status --bin "$bin"
 "$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}"
 # A 2-minute irregular session per server, quiet and loaded: about 10 minutes in all.
