@@ -109,6 +109,14 @@ public struct PlaybackClock: Sendable {
         clearWindow()
     }
 
+    /// Fixes the origin outright, for a device with no clock of its own (`null`, a file):
+    /// its frames are "heard" on the monotonic clock from the first write.
+    public mutating func lock(origin: Double) -> Change {
+        reset()
+        self.origin = origin
+        return .locked(origin: origin)
+    }
+
     /// Takes one report; returns what it changed, if anything.
     public mutating func observe(_ report: Report) -> Change? {
         guard report.running else {
