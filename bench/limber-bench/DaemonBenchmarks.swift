@@ -1,6 +1,7 @@
 import Foundation
 import LimberCore
 import LimberDaemon
+import LimberProtocol
 import LimberSpawn
 
 #if canImport(Glibc)
