@@ -2,10 +2,12 @@
 SWIFT ?= swift
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-# Debian packages: to build (ALSA headers, SQLite) and to run the tests (a PulseAudio
-# server with a null sink, ALSA's pulse plugin, systemd-analyze, Chromium for the report).
+# Debian packages: to build (ALSA headers, SQLite) and to run the tests (PulseAudio and
+# PipeWire servers with null sinks, ALSA's pulse plugin, a D-Bus daemon, systemd-analyze,
+# Chromium for the report). Not pipewire-alsa: it conflicts with pulseaudio.
 BUILD_PACKAGES := libasound2-dev libsqlite3-dev pkg-config
-TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins systemd chromium zlib1g-dev
+TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins pipewire wireplumber pipewire-pulse dbus-daemon \
+	systemd chromium zlib1g-dev
 
 # Where `make run` puts the socket when XDG_RUNTIME_DIR is not set (e.g. a root shell).
 RUN_RUNTIME_DIR := $(or $(XDG_RUNTIME_DIR),/tmp/limber-runtime-$(shell id -u))

@@ -86,8 +86,17 @@ let package = Package(
         ),
         .executableTarget(
             name: "limber-bench",
-            dependencies: ["LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn"],
+            dependencies: ["LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "SoundCheck"],
             path: "bench/limber-bench"
+        ),
+        // Real sound servers, a recorder at their sink's monitor and cue onset matching: what
+        // the listener hears, for the end-to-end tests and the benchmark. Optimised even in
+        // debug builds, since it correlates whole recordings.
+        .target(
+            name: "SoundCheck",
+            dependencies: ["LimberAudio", "LimberCore", "LimberDaemon", "LimberProtocol", "LimberSpawn"],
+            path: "Tests/SoundCheck",
+            swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
         .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore", "LimberSpawn"]),
@@ -110,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "LimberCore", "LimberProtocol", "LimberHistory", "LimberSpawn", "CZlib",
+                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "CZlib", "SoundCheck",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -1,5 +1,9 @@
 import CALSA
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An ALSA call failed on a named device.
 public struct AudioError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The negative errno ALSA returned (e.g. -2 for a PCM name that does not exist).
@@ -18,6 +22,14 @@ public struct AudioError: Error, Sendable, Hashable, CustomStringConvertible {
         self.operation = operation
     }
 
+    /// A running stream whose device stopped consuming (a sound server that died or hung
+    /// without the plugin noticing).
+    static func stalled(device: String, seconds: Double) -> AudioError {
+        var error = AudioError(code: -EIO, device: device, operation: "playback")
+        error.message = "nothing was played for \(Int(seconds * 1000)) ms; the sound server may have stopped"
+        return error
+    }
+
     public var description: String {
         "cannot \(Self.verb(operation)) ALSA device '\(device)': \(message) (\(operation) returned \(code))"
     }
@@ -26,6 +38,7 @@ public struct AudioError: Error, Sendable, Hashable, CustomStringConvertible {
         switch operation {
         case "snd_pcm_open": "open"
         case "snd_pcm_set_params", "snd_pcm_get_params": "configure"
+        case "playback": "play on"
         default: "write to"
         }
     }

@@ -157,6 +157,12 @@ public final class CuePlayer: Sendable {
         return volume > 0 ? bank.samples(for: cue, volume: volume) : nil
     }
 
+    /// How far ahead of now a cue must be scheduled to be placed exactly: the first unwritten
+    /// frame of the session stream is heard this long from now (nil while no clock is locked).
+    public var writeAhead: Duration? {
+        core.withState { $0.writeAhead }
+    }
+
     /// What the player is doing now.
     public var status: AudioStatus {
         core.withState { $0.status }

@@ -20,6 +20,9 @@ final class PCMStream {
     let isClockless: Bool
     /// Frames handed to ALSA since the stream was opened.
     private(set) var framesWritten: Int64 = 0
+    /// Frames written since the stream was last prepared (opened, or restarted after an
+    /// underrun): what it holds before it starts running.
+    private(set) var framesSincePrepare: Int64 = 0
     /// Set when an underrun or suspend restarted the stream: the clock mapping is stale.
     var lostSync = false
     private var handle: OpaquePointer?
@@ -100,6 +103,8 @@ final class PCMStream {
         guard let handle, let base = samples.baseAddress else { return }
         var offset = 0
         var attempts = 0
+        // Where in `samples` the stream was last prepared anew (what came before is lost).
+        var preparedAt = 0
         while offset < samples.count {
             let rc = snd_pcm_writei(handle, base + offset, snd_pcm_uframes_t(samples.count - offset))
             if rc >= 0 {
@@ -112,8 +117,10 @@ final class PCMStream {
                 throw AudioError(code: code, device: device, operation: "snd_pcm_writei")
             }
             try recover(from: code)
+            if framesSincePrepare == 0 { preparedAt = offset }
         }
         framesWritten += Int64(samples.count)
+        framesSincePrepare += Int64(samples.count - preparedAt)
     }
 
     private func recover(from code: Int32) throws(AudioError) {
@@ -122,10 +129,12 @@ final class PCMStream {
         case EPIPE, ESTRPIPE:
             logger.info("audio \(code == -EPIPE ? "underrun" : "suspend"), recovering", metadata: ["device": "\(device)"])
             lostSync = true
+            framesSincePrepare = 0
             let rc = snd_pcm_recover(handle, code, 1)
             if rc < 0 { throw AudioError(code: rc, device: device, operation: "snd_pcm_recover") }
         case EBADFD:
             lostSync = true
+            framesSincePrepare = 0
             let rc = snd_pcm_prepare(handle)
             if rc < 0 { throw AudioError(code: rc, device: device, operation: "snd_pcm_prepare") }
         case EAGAIN, EINTR:

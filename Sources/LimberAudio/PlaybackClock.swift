@@ -11,12 +11,15 @@
 ///   (PulseAudio's start-up) gives a heard position that stands still, so it never locks
 ///   early. Where the estimates never agree that closely (a large, coarse quantum), the
 ///   median of everything seen over ``Tuning/lockPatience`` is taken.
-/// - **Drift.** Once locked, the origin moves only when the median of the last
-///   ``Tuning/window`` estimates is more than ``Tuning/deadband`` away, and then by at most
-///   ``Tuning/maximumSlew`` seconds per second: jitter in the reports never moves a cue, and
-///   a real clock drift (tens to hundreds of ppm) is followed without an audible jump.
-/// - **Re-measuring.** When ``Tuning/jumpReports`` estimates in a row sit more than
-///   ``Tuning/jump`` away on the same side (the server lost or inserted audio), the origin is
+/// - **Drift.** Once locked, the origin moves only when the median of the estimates of the
+///   last ``Tuning/window`` × ``Tuning/sampleEvery`` seconds (10 s, one every 50 ms) is more
+///   than ``Tuning/deadband`` away, and then by at most ``Tuning/maximumSlew`` seconds per
+///   second. The window spans several periods of PipeWire's delay sawtooth (±8 ms over about
+///   2 s), so jitter never moves a cue: a moving origin would shift every later cue against
+///   the first one. A real clock drift (tens to hundreds of ppm) is followed without a jump.
+/// - **Re-measuring.** When at least ``Tuning/jumpReports`` estimates in a row, over at
+///   least ``Tuning/jumpPersistence``, sit more than ``Tuning/jump`` away on the same side
+///   (the server lost or inserted audio; a brief burst of odd reports is not that), the origin is
 ///   measured again from them and the drift estimator starts afresh.
 public struct PlaybackClock: Sendable {
     /// One reading of the stream, its parts taken at the same moment.
@@ -54,11 +57,13 @@ public struct PlaybackClock: Sendable {
         public var lockSpan = 0.060
         public var lockSpread = 0.002
         public var lockPatience = 0.5
-        public var window = 96
-        public var deadband = 0.008
+        public var window = 200
+        public var sampleEvery = 0.050
+        public var deadband = 0.012
         public var maximumSlew = 0.001
         public var jump = 0.020
         public var jumpReports = 6
+        public var jumpPersistence = 0.300
 
         public init() {}
     }
@@ -73,7 +78,9 @@ public struct PlaybackClock: Sendable {
     private var consumingSince: Double?
     private var window: [Double] = []
     private var windowNext = 0
-    private var lastTime: Double?
+    private var lastSample: Double?
+    /// The current run of estimates beyond ``Tuning/jump`` on one side, for the jump detector.
+    private var recent: [(time: Double, estimate: Double)] = []
 
     public init(rate: Double, tuning: Tuning = Tuning()) {
         self.rate = rate
@@ -97,12 +104,10 @@ public struct PlaybackClock: Sendable {
         candidates.removeAll()
         consumingSince = nil
         clearWindow()
-        lastTime = nil
     }
 
     /// Takes one report; returns what it changed, if anything.
     public mutating func observe(_ report: Report) -> Change? {
-        defer { lastTime = report.time }
         guard report.running else {
             candidates.removeAll()
             consumingSince = nil
@@ -110,13 +115,17 @@ public struct PlaybackClock: Sendable {
         }
         let estimate = report.time - Double(report.heard) / rate
         guard let current = origin else { return tryLock(report, estimate: estimate) }
-        record(estimate)
-        if let jumped = detectJump(from: current) {
+        if let jumped = detectJump(from: current, time: report.time, estimate: estimate) {
             origin = jumped
             clearWindow()
             return .remeasured(by: jumped - current)
         }
-        slew(from: current, at: report.time)
+        if report.time - (lastSample ?? -.infinity) >= tuning.sampleEvery {
+            let elapsed = lastSample.map { report.time - $0 } ?? 0
+            lastSample = report.time
+            record(estimate)
+            slew(from: current, over: elapsed)
+        }
         return nil
     }
 
@@ -163,22 +172,32 @@ public struct PlaybackClock: Sendable {
     private mutating func clearWindow() {
         window.removeAll(keepingCapacity: true)
         windowNext = 0
+        lastSample = nil
+        recent.removeAll()
     }
 
-    /// The newest `jumpReports` estimates, if all of them lie beyond `jump` on one side.
-    private func detectJump(from current: Double) -> Double? {
-        guard window.count >= tuning.jumpReports else { return nil }
-        let newest = (1...tuning.jumpReports).map { window[(windowNext - $0 + window.count) % window.count] }
-        let above = newest.allSatisfy { $0 - current > tuning.jump }
-        let below = newest.allSatisfy { current - $0 > tuning.jump }
-        return above || below ? Self.median(newest) : nil
+    /// Extends the run of far estimates with this one; the run's median once it is long
+    /// and persistent enough to be a real jump.
+    private mutating func detectJump(from current: Double, time: Double, estimate: Double) -> Double? {
+        let offset = estimate - current
+        guard abs(offset) > tuning.jump else {
+            recent.removeAll()
+            return nil
+        }
+        if let first = recent.first, (first.estimate - current > 0) != (offset > 0) { recent.removeAll() }
+        recent.append((time, estimate))
+        guard let first = recent.first, recent.count >= tuning.jumpReports,
+              time - first.time >= tuning.jumpPersistence
+        else { return nil }
+        return Self.median(recent.map(\.estimate))
     }
 
-    private mutating func slew(from current: Double, at time: Double) {
-        guard window.count >= tuning.window / 4, let lastTime else { return }
+    /// Moves the origin toward the window's median, once half the window is filled.
+    private mutating func slew(from current: Double, over elapsed: Double) {
+        guard window.count >= tuning.window / 2 else { return }
         let error = Self.median(window) - current
         guard abs(error) > tuning.deadband else { return }
-        let step = min(abs(error) - tuning.deadband, tuning.maximumSlew * max(0, time - lastTime))
+        let step = min(abs(error) - tuning.deadband, tuning.maximumSlew * max(0, elapsed))
         let signed = error > 0 ? step : -step
         origin = current + signed
         slewed += signed

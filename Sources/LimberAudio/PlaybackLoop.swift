@@ -58,6 +58,7 @@ struct PlaybackLoop {
             let outcome = play(on: stream, pending: pending)
             let sessionGoesOn = core.withState { state -> Bool in
                 state.outputLatency = nil
+                state.writeAhead = nil
                 state.sessionReady = false
                 if case .playing = state.status { state.status = .idle }
                 return state.sessionActive
@@ -73,6 +74,14 @@ struct PlaybackLoop {
     static let rate = Double(CueSynth.sampleRate)
     /// The stream starts once this much is written (one write of the default pacing).
     static let startFrames = 1_440
+    /// A running stream that plays nothing for this long has failed (the server died without
+    /// the plugin saying so): it is closed and the device retried.
+    static let stallLimit = 0.5
+    /// The same before the stream was first seen consuming: servers take a while to start.
+    static let startLimit = 3.0
+    /// A session cue that would be heard later than this after its instant (the stream came
+    /// back after it was due) is dropped and counted lost rather than played out of place.
+    static let lateLimit = 0.25
 
     /// Marks the device unavailable; returns when to try again (during a session).
     private func reportUnavailable(_ error: AudioError, pending: Pending) -> Double? {
@@ -119,6 +128,8 @@ struct PlaybackLoop {
         let opened = ContinuousClock.now
         var firstWrite: Double?
         var lockedAt: Double?
+        // The last time the heard position moved, to notice a device that stopped consuming.
+        var progress: (heard: Int64, at: Double)?
 
         while true {
             let intake = takeIn(pending: pending, lone: &lone)
@@ -177,6 +188,17 @@ struct PlaybackLoop {
             case nil:
                 break
             }
+            if report.running, !stream.isClockless {
+                let heard = written - report.delay
+                if progress == nil || heard > progress!.heard {
+                    progress = (heard, nowMono)
+                } else if nowMono - progress!.at > (lockedAt == nil ? Self.startLimit : Self.stallLimit) {
+                    let limit = lockedAt == nil ? Self.startLimit : Self.stallLimit
+                    return fail(stream, .stalled(device: stream.device, seconds: limit))
+                }
+            } else {
+                progress = nil
+            }
             let locked = clock.origin != nil
             core.withState { state in
                 state.outputLatency = .seconds(Double(report.delay) / Self.rate)
@@ -188,7 +210,8 @@ struct PlaybackLoop {
                 stream.drainAndClose()
                 return .finished
             }
-            let queued = report.running ? report.delay : written
+            // Before it runs, the stream holds what was written since it was (re)prepared.
+            let queued = report.running ? report.delay : stream.framesSincePrepare
             switch pacing.next(queued: queued) {
             case .wait(let seconds):
                 core.pause(for: seconds)
@@ -213,6 +236,10 @@ struct PlaybackLoop {
                     return fail(stream, error)
                 }
                 if firstWrite == nil { firstWrite = PCMStream.monotonicNow() }
+                if let heard = clock.instant(ofFrame: end) {
+                    let ahead = Duration.seconds(max(0, heard - nowMono))
+                    core.withState { $0.writeAhead = ahead }
+                }
             }
         }
     }
@@ -243,9 +270,19 @@ struct PlaybackLoop {
     ) {
         var heard: [(Int, ContinuousClock.Instant)] = []
         var late = 0
+        var lost = 0
         pending.cues.removeAll { item in
             let instant = nowMono + PlayerCore.seconds(item.instant - nowInstant)
             guard let frame = clock.frame(heardAt: instant), frame < end else { return false }
+            if Double(written - frame) / Self.rate > Self.lateLimit {
+                lost += 1
+                logger.info("cue dropped", metadata: [
+                    "cue": "\(item.cue.rawValue)",
+                    "late_ms": "\(Int((Double(written - frame) / Self.rate * 1000).rounded()))",
+                    "reason": "its instant passed while the audio device was away",
+                ])
+                return true
+            }
             let placement = mixer.place(token: item.token, samples: item.samples, at: frame, writable: written)
             if case .late(_, let by) = placement {
                 late += 1
@@ -257,14 +294,18 @@ struct PlaybackLoop {
                     "reason": "\(reason)",
                 ])
             }
+            logger.debug("cue placed", metadata: [
+                "cue": "\(item.cue.rawValue)", "frame": "\(placement.frame)", "written": "\(written)",
+            ])
             if let heardAt = clock.instant(ofFrame: placement.frame) {
                 heard.append((item.token, nowInstant + .seconds(heardAt - nowMono)))
             }
             return true
         }
-        guard !heard.isEmpty else { return }
+        guard !heard.isEmpty || lost > 0 else { return }
         core.withState { state in
             state.counters.late += late
+            state.counters.lost += lost
             for (token, instant) in heard { state.heard[token] = instant }
             if state.heard.count > 512 {
                 for token in state.heard.keys.sorted().prefix(state.heard.count - 256) { state.heard[token] = nil }

@@ -39,6 +39,9 @@ struct PlayerState {
     var sessionReady = false
     /// How long the last session's stream took from opening to a locked clock.
     var preroll: Duration?
+    /// How far ahead of now the first unwritten frame is heard, while a locked stream plays:
+    /// the earliest a newly scheduled cue can still be placed exactly.
+    var writeAhead: Duration?
     var counters = AudioCounters()
     /// Set by every request from outside the thread, cleared when the thread takes them in:
     /// a request made just before the thread sleeps still wakes it.

@@ -3,7 +3,8 @@ import Foundation
 /// Local day labels (`YYYY-MM-DD`, as ``DayStats/date`` has them) in words, for reports:
 /// `3 Nov 2026`, `3–9 Nov 2026`. English, day-month-year, no locale lookups.
 public enum HistoryDate {
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    /// `Jan` … `Dec`.
+    public static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     static let monthNames = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
         "December",

@@ -10,13 +10,18 @@ public struct ReportDay: Sendable, Hashable {
     public var painSevenDayAverage: Double?
 }
 
-/// Seven days of a report (the first may be shorter), summed from the days' statistics.
-public struct ReportWeek: Sendable, Hashable {
+/// A run of days of a report summed from the days' statistics: a week (seven days; the
+/// first of a period may be shorter) or a calendar month (cut at the period's ends).
+public struct ReportSpan: Sendable, Hashable {
     /// First and last day, `YYYY-MM-DD`, local.
     public var from: String
     public var to: String
-    /// Days in this week (7, except perhaps the first week of the period).
+    /// Days in the span (a week has 7, except perhaps the first of the period).
     public var days: Int
+    /// Days with at least one guided session.
+    public var sessionDays: Int
+    /// The highest rating of any of its days; nil without ratings.
+    public var painMax: Int?
     /// Session minutes by kind, the sum of the days' figures, to 0.1.
     public var sessionMinutes: [String: Double]
     public var totalMinutes: Double
@@ -48,7 +53,10 @@ public struct HistoryReport: Sendable, Hashable {
     public var stats: HistoryStats
     public var days: [ReportDay]
     /// Oldest first; the last ends on the period's last day.
-    public var weeks: [ReportWeek]
+    public var weeks: [ReportSpan]
+    /// The calendar months the period touches, oldest first; the first and last are cut to
+    /// the period.
+    public var months: [ReportSpan]
     /// The period's runs in start order.
     public var sessions: [RatedSession]
     public var advice: [AdviceFinding]
@@ -81,7 +89,7 @@ public struct HistoryReport: Sendable, Hashable {
         }
         let weeks = weeks(of: days)
         return HistoryReport(
-            stats: stats, days: days, weeks: weeks, sessions: rate(snapshot.runs, with: snapshot.pain),
+            stats: stats, days: days, weeks: weeks, months: months(of: days), sessions: rate(snapshot.runs, with: snapshot.pain),
             advice: ProfessionalAdvice.findings(in: AdviceInput(weeks: weeks.map(\.pain)), rules: rules))
     }
 
@@ -93,23 +101,35 @@ public struct HistoryReport: Sendable, Hashable {
 
     /// Seven-day blocks counted back from the last day, so that `--days 42` is six whole weeks
     /// ending today.
-    static func weeks(of days: [ReportDay]) -> [ReportWeek] {
-        var result: [ReportWeek] = []
+    static func weeks(of days: [ReportDay]) -> [ReportSpan] {
+        var result: [ReportSpan] = []
         var end = days.count
         while end > 0 {
             let start = max(0, end - 7)
-            result.append(week(days[start..<end]))
+            result.append(span(days[start..<end]))
             end = start
         }
         return result.reversed()
     }
 
-    static func week(_ days: ArraySlice<ReportDay>) -> ReportWeek {
+    /// Calendar months, by the `YYYY-MM` of the days' labels.
+    static func months(of days: [ReportDay]) -> [ReportSpan] {
+        var result: [ReportSpan] = []
+        var start = 0
+        for index in days.indices where index + 1 == days.count || days[index + 1].stats.date.prefix(7) != days[index].stats.date.prefix(7) {
+            result.append(span(days[start...index]))
+            start = index + 1
+        }
+        return result
+    }
+
+    static func span(_ days: ArraySlice<ReportDay>) -> ReportSpan {
         var minutes: [String: Double] = [:]
         var total = 0.0
         var sessions = 0
         var breaks = BreakCounts()
         var sitting: Int?
+        var highest: Int?
         var severe: [String] = []
         for day in days {
             for (kind, value) in day.stats.sessionMinutes { minutes[kind, default: 0] += value }
@@ -117,13 +137,17 @@ public struct HistoryReport: Sendable, Hashable {
             sessions += day.stats.sessions
             breaks.add(day.stats.breaks)
             if let stretch = day.stats.longestSittingMinutes { sitting = max(sitting ?? stretch, stretch) }
-            if let highest = day.painMax, highest >= ProfessionalAdvice.severeLevel { severe.append(day.stats.date) }
+            if let top = day.painMax {
+                highest = max(highest ?? top, top)
+                if top >= ProfessionalAdvice.severeLevel { severe.append(day.stats.date) }
+            }
         }
         let averages = days.compactMap(\.stats.painAverage)
         let from = days.first?.stats.date ?? ""
         let to = days.last?.stats.date ?? ""
-        return ReportWeek(
-            from: from, to: to, days: days.count, sessionMinutes: minutes.mapValues(HistoryStats.tenth),
+        return ReportSpan(
+            from: from, to: to, days: days.count, sessionDays: days.filter { $0.stats.sessions > 0 }.count, painMax: highest,
+            sessionMinutes: minutes.mapValues(HistoryStats.tenth),
             totalMinutes: HistoryStats.tenth(total), sessions: sessions, breaks: breaks, longestSittingMinutes: sitting,
             pain: PainWeek(
                 from: from, to: to,

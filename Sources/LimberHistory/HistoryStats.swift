@@ -247,7 +247,8 @@ public struct HistoryStats: Sendable, Hashable, Codable {
 
     static func minutes(_ ms: Int64) -> Double { tenth(Double(ms) / 60_000) }
 
-    static func tenth(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+    /// Rounded to 0.1, as the statistics keep their figures.
+    public static func tenth(_ value: Double) -> Double { (value * 10).rounded() / 10 }
 }
 
 /// The local days of a period as half-open millisecond ranges, found by binary search.

@@ -94,12 +94,18 @@ public struct StatusResult: Sendable, Hashable, Codable {
     public var audio: AudioReport
     /// The next break, when the scheduler has one.
     public var nextBreak: NextBreak?
+    /// The daemon's monotonic clock now, in seconds: the clock of events' `mono`, `due` and
+    /// `heard`, so a client can tell how far off a due instant is.
+    public var mono: Double?
 
-    public init(state: RunnerState, session: SessionProgress?, audio: AudioReport, nextBreak: NextBreak? = nil) {
+    public init(
+        state: RunnerState, session: SessionProgress?, audio: AudioReport, nextBreak: NextBreak? = nil, mono: Double? = nil
+    ) {
         self.state = state
         self.session = session
         self.audio = audio
         self.nextBreak = nextBreak
+        self.mono = mono
     }
 }
 

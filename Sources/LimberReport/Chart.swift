@@ -54,7 +54,9 @@ public enum Fill: Sendable, Hashable {
 struct ChartFrame {
     let width: Double
     let height: Double
-    let left = 46.0
+    /// Room for the longest y label, `sessions` or `1500 min`, at 10 px in any sans font
+    /// (DejaVu Sans, Debian's default, draws `sessions` 42 units wide).
+    let left = 54.0
     let right = 10.0
     let top: Double
     let bottom: Double
@@ -107,10 +109,30 @@ struct ChartFrame {
     func xLabels(_ svg: inout Markup, _ labels: [(x: Double, text: String)]) {
         let step = max(1, Int((Double(labels.count) * 45 / plotWidth).rounded(.up)))
         for (position, label) in labels.enumerated() where position % step == 0 {
+            // A label centred on its tick that would run off the view box is left out, not
+            // clipped (the last week's, under a bar at the right edge).
+            let half = Self.textWidth(label.text) / 2
+            guard label.x - half >= 0, label.x + half <= width else { continue }
             let x = Number.svg(label.x)
             svg.element("line", ["x1": x, "x2": x, "y1": Number.svg(plotBottom), "y2": Number.svg(plotBottom + 4), "class": "axis"])
             svg.element("text", ["x": x, "y": Number.svg(plotBottom + 15), "class": "tick", "text-anchor": "middle"], text: label.text)
         }
+    }
+
+    /// Marks under the plot at slot boundaries (`slot` × slot width from the left).
+    func slotLabels(_ svg: inout Markup, _ marks: [(slot: Int, text: String)]) {
+        xLabels(&svg, marks.map { (x: left + Double($0.slot) * slotWidth, text: $0.text) })
+    }
+
+    /// Bars as one path, `M x y h w v h h -w z` each: a third of the size of `<rect>`s, which
+    /// counts when a long period draws hundreds of them.
+    static func barPath(_ bars: [(x: Double, top: Double, width: Double, height: Double)]) -> String {
+        var path = ""
+        for bar in bars where bar.height > 0 {
+            let width = Number.svg(bar.width)
+            path += "M" + Number.svg(bar.x) + " " + Number.svg(bar.top) + "h" + width + "v" + Number.svg(bar.height) + "h-" + width + "z"
+        }
+        return path
     }
 
     /// Legend entries above the plot, in rows 14 units apart: a swatch drawn by `swatch` at
@@ -127,8 +149,7 @@ struct ChartFrame {
         var x = left
         var y = 12.0
         return labels.map { label in
-            // An estimate of the label's width at 10 px: good enough to keep entries apart.
-            let entryWidth = 16 + Double(label.count) * 5.6
+            let entryWidth = 16 + Self.textWidth(label)
             if x > left, x + entryWidth > width - right {
                 x = left
                 y += 14
@@ -137,6 +158,14 @@ struct ChartFrame {
             return (x, y)
         }
     }
+
+    /// The widest a bar is drawn, so that a period of a day or two does not fill the chart
+    /// with one slab.
+    static let widestBar = 40.0
+
+    /// An estimate of the width of `text` at 10 px (DejaVu Sans averages about 5.6 units a
+    /// character): good enough to keep labels apart and inside the view box.
+    static func textWidth(_ text: String) -> Double { Double(text.count) * 5.6 }
 
     /// A 10×10 swatch of `fill` with its outline, for ``legend(_:_:)``.
     static func swatch(_ fill: Fill, id: String) -> (inout Markup, Double, Double) -> Void {

@@ -2,16 +2,23 @@ import LimberHistory
 
 /// Pain over the period: a point a rated day (its average), the 7-day average as a line,
 /// a triangle on days with a rating of 8 or more, and a square above the plot on days with a
-/// session.
+/// session. A long period (``ReportScale/weeks``) draws weeks instead: the week's average,
+/// a 4-week line, a triangle on weeks with an 8 or more, and a bar above the plot as tall as
+/// the share of the week's days with a session.
 public struct PainChart: Sendable {
     public var id = "pain"
+    public var scale: ReportScale
     public var days: [ReportDay]
-    /// Where each week starts (day index) and its label.
-    public var weekStarts: [(day: Int, label: String)]
+    public var slots: [ChartSlot]
+    /// Labels under the plot: the first slot of each week (by day) or of each month, quarter
+    /// or year (by week).
+    public var marks: [(slot: Int, text: String)]
 
-    public init(report: HistoryReport) {
+    public init(report: HistoryReport, scale: ReportScale) {
+        self.scale = scale
         days = report.days
-        weekStarts = Self.weekStarts(report)
+        slots = ChartSlot.slots(report, scale: scale)
+        marks = Self.marks(report, scale: scale, slots: slots)
     }
 
     static let line = "#1f4e79"
@@ -19,8 +26,10 @@ public struct PainChart: Sendable {
     static let flag = "#c0392b"
     static let session = "#2a7f62"
 
-    /// The first day of each week, labelled `3 Nov`.
-    static func weekStarts(_ report: HistoryReport) -> [(day: Int, label: String)] {
+    /// The labels under a chart of `slots`: by day, the first day of each week, labelled
+    /// `3 Nov`; by week, months, quarters or years.
+    static func marks(_ report: HistoryReport, scale: ReportScale, slots: [ChartSlot]) -> [(slot: Int, text: String)] {
+        guard scale == .days else { return AxisMarks.calendar(slots.map(\.from), width: ChartFrame(height: 0, slots: 1, yMax: 1).plotWidth) }
         var day = 0
         return report.weeks.map { week in
             defer { day += week.days }
@@ -30,16 +39,16 @@ public struct PainChart: Sendable {
 
     /// The text alternative: what the chart shows, in numbers.
     public var description: String {
-        let rated = days.filter { $0.stats.painAverage != nil }
+        let rated = slots.compactMap(\.pain)
         guard let first = days.first?.stats.date, let last = days.last?.stats.date, !rated.isEmpty else {
             return "No pain ratings in this period."
         }
-        let averages = rated.compactMap(\.stats.painAverage)
-        var text = "Pain from 0 (none) to 10 (worst), \(rated.count) rated days between \(HistoryDate.medium(first)) and \(HistoryDate.medium(last)). "
-        text += "Daily averages from \(Number.tenth(averages.min() ?? 0)) to \(Number.tenth(averages.max() ?? 0))"
-        let weekly = days.compactMap(\.painSevenDayAverage)
-        if let start = weekly.first, let end = weekly.last {
-            text += "; the 7-day average went from \(Number.tenth(start)) to \(Number.tenth(end))"
+        let slot = scale.slot
+        var text = "Pain from 0 (none) to 10 (worst), \(rated.count) rated \(slot)s between \(HistoryDate.medium(first)) and \(HistoryDate.medium(last)). "
+        text += "\(slot == "day" ? "Daily" : "Weekly") averages from \(Number.tenth(rated.min() ?? 0)) to \(Number.tenth(rated.max() ?? 0))"
+        let line = slots.compactMap(\.line)
+        if let start = line.first, let end = line.last {
+            text += "; the \(scale.lineName) average went from \(Number.tenth(start)) to \(Number.tenth(end))"
         }
         let severe = days.filter { ($0.painMax ?? 0) >= ProfessionalAdvice.severeLevel }.count
         text += ". \(severe) day\(severe == 1 ? "" : "s") with a rating of \(ProfessionalAdvice.severeLevel) or more"
@@ -49,15 +58,16 @@ public struct PainChart: Sendable {
     }
 
     public func render(into svg: inout Markup) {
-        let frame = ChartFrame(height: 200, top: 48, slots: days.count, yMax: 10)
-        frame.begin(&svg, id: id, title: "Pain, 0 to 10, by day", description: description)
+        let frame = ChartFrame(height: 200, top: 48, slots: slots.count, yMax: 10)
+        let byDay = scale == .days
+        frame.begin(&svg, id: id, title: "Pain, 0 to 10, by \(scale.slot)", description: description)
         frame.legend(
             &svg,
             [
-                ("daily average", { $0.element("circle", ["cx": Number.svg($1 + 5), "cy": Number.svg($2), "r": "3", "fill": Self.point]) }),
-                ("7-day average", { $0.element("line", ["x1": Number.svg($1), "x2": Number.svg($1 + 12), "y1": Number.svg($2), "y2": Number.svg($2), "stroke": Self.line, "stroke-width": "2.5"]) }),
+                (byDay ? "daily average" : "weekly average", { $0.element("circle", ["cx": Number.svg($1 + 5), "cy": Number.svg($2), "r": "3", "fill": Self.point]) }),
+                ("\(scale.lineName) average", { $0.element("line", ["x1": Number.svg($1), "x2": Number.svg($1 + 12), "y1": Number.svg($2), "y2": Number.svg($2), "class": "trend"]) }),
                 ("a rating of 8 or more", { $0.element("path", ["d": Self.triangle($1 + 5, $2), "class": "flag"]) }),
-                ("a day with a session", { $0.element("rect", ["x": Number.svg($1 + 1), "y": Number.svg($2 - 4), "width": "8", "height": "8", "fill": Self.session]) }),
+                (byDay ? "a day with a session" : "share of days with a session", { $0.element("rect", ["x": Number.svg($1 + 1), "y": Number.svg($2 - 4), "width": "8", "height": "8", "fill": Self.session]) }),
             ])
         // The severe band, 8 to 10.
         svg.element(
@@ -67,38 +77,41 @@ public struct PainChart: Sendable {
                 "height": Number.svg(frame.y(8) - frame.y(10)), "fill": "#fbe4e1",
             ])
         frame.grid(&svg, ticks: [0, 2, 4, 6, 8, 10]) { Number.svg($0) }
+        // The session strip: a square a day, or a bar a week as tall as its share of session days.
         let stripY = frame.top - 12
         svg.element("text", ["x": Number.svg(frame.left - 5), "y": Number.svg(stripY + 4), "class": "tick", "text-anchor": "end"], text: "sessions")
         let mark = min(8, max(1.5, frame.slotWidth * 0.8))
-        svg.wrap("g", ["fill": Self.session]) { group in
-            for (index, day) in days.enumerated() where day.stats.sessions > 0 {
-                group.element("rect", ["x": Number.svg(frame.x(index) - mark / 2), "y": Number.svg(stripY - mark / 2), "width": Number.svg(mark), "height": Number.svg(mark)])
-            }
+        let bars = slots.indices.compactMap { index -> (x: Double, top: Double, width: Double, height: Double)? in
+            let share = slots[index].sessionShare
+            guard share > 0 else { return nil }
+            let height = byDay ? mark : 8 * share
+            return (frame.x(index) - mark / 2, stripY + (byDay ? -mark / 2 : 4 - height), mark, height)
         }
-        svg.element("path", ["d": sevenDayPath(frame), "fill": "none", "stroke": Self.line, "stroke-width": "2.5", "stroke-linejoin": "round"])
-        let radius = days.count > 120 ? "1.5" : "3"
+        if !bars.isEmpty { svg.element("path", ["d": ChartFrame.barPath(bars), "fill": Self.session]) }
+        svg.element("path", ["d": linePath(frame), "class": "trend"])
+        let radius = slots.count > 120 ? "1.5" : "3"
         svg.wrap("g", ["fill": Self.point]) { group in
-            for (index, day) in days.enumerated() {
-                guard let average = day.stats.painAverage else { continue }
+            for (index, slot) in slots.enumerated() {
+                guard let average = slot.pain else { continue }
                 group.element("circle", ["cx": Number.svg(frame.x(index)), "cy": Number.svg(frame.y(average)), "r": radius])
             }
         }
         var flags = ""
-        for (index, day) in days.enumerated() {
-            guard let highest = day.painMax, highest >= ProfessionalAdvice.severeLevel else { continue }
+        for (index, slot) in slots.enumerated() {
+            guard let highest = slot.highest, highest >= ProfessionalAdvice.severeLevel else { continue }
             flags += Self.triangle(frame.x(index), frame.y(Double(highest)))
         }
         if !flags.isEmpty { svg.element("path", ["d": flags, "class": "flag"]) }
-        frame.xLabels(&svg, weekStarts.map { (x: frame.left + Double($0.day) * frame.slotWidth, text: $0.label) })
+        frame.slotLabels(&svg, marks)
         svg.close()
     }
 
-    /// The 7-day average as one path, broken where it has no value.
-    func sevenDayPath(_ frame: ChartFrame) -> String {
+    /// The 7-day (4-week) average as one path, broken where it has no value.
+    func linePath(_ frame: ChartFrame) -> String {
         var path = ""
         var drawing = false
-        for (index, day) in days.enumerated() {
-            guard let value = day.painSevenDayAverage else {
+        for (index, slot) in slots.enumerated() {
+            guard let value = slot.line else {
                 drawing = false
                 continue
             }

@@ -46,8 +46,12 @@ extension ReportPage {
             section.element("h2", text: "How to read this")
             section.wrap("ul") { list in
                 for line in [
-                    "Pain is your own rating from 0 (none) to 10 (worst imaginable), from limber log pain and limber start --rate. A day's point is the average of that day's ratings; the 7-day line evens out single bad or good days. Look at the direction over weeks more than at any one day.",
-                    "Weeks are 7-day blocks that end on the last day of the period, so the last bar is always the most recent seven days.",
+                    scale == .days
+                        ? "Pain is your own rating from 0 (none) to 10 (worst imaginable), from limber log pain and limber start --rate. A day's point is the average of that day's ratings; the 7-day line evens out single bad or good days. Look at the direction over weeks more than at any one day."
+                        : "Pain is your own rating from 0 (none) to 10 (worst imaginable), from limber log pain and limber start --rate. A period longer than 26 weeks is drawn by week: a week's point is the average of its rated days; the 4-week line evens out single bad or good weeks. Look at the direction over months more than at any one week; a report of the last 6 weeks (limber report) shows each day.",
+                    scale == .days
+                        ? "Weeks are 7-day blocks that end on the last day of the period, so the last bar is always the most recent seven days."
+                        : "Weeks are 7-day blocks that end on the last day of the period; the bars and the table are calendar months, the first and last cut to the period.",
                     "Breaks: taken means you took the break (or a session counted as one); natural means you were away or the computer slept for at least a break's length; snoozed, skipped and missed breaks were not taken.",
                     "Longest sitting is a lower bound worked out from the break records: time before the first reminder of a day and after the last is not recorded.",
                     "The same daily figures are printed by limber stats --since \(report.stats.from) (with --csv or --json for a spreadsheet).",

@@ -2,23 +2,24 @@ import Foundation
 import LimberHistory
 
 extension ReportPage {
-    /// One row a week: every figure the weekly charts draw, and the week's pain and sitting.
+    /// One row a week (a month, in a long period): every figure the bar charts draw, and the
+    /// span's pain and sitting.
     func weeklyTable(_ page: inout Markup) {
         page.wrap("section", ["id": "weeks"]) { section in
-            section.element("h2", text: "The weeks in figures")
+            section.element("h2", text: "The \(scale.span)s in figures")
             section.wrap("table", ["class": "weeks"]) { table in
                 table.wrap("thead") {
                     $0.wrap("tr") { row in
                         for heading in [
-                            "Week", "Exercise min", "Heat min", "Mindful\u{AD}ness min", "Posture min", "All min", "Sessions",
+                            scale.span.capitalized, "Exercise min", "Heat min", "Mindful\u{AD}ness min", "Posture min", "All min", "Sessions",
                             "Breaks taken", "Natural", "Snoozed", "Skipped", "Missed", "Longest sitting", "Pain avg",
                         ] { row.element("th", ["scope": "col"], text: heading) }
                     }
                 }
                 table.wrap("tbody") { body in
-                    for week in report.weeks {
+                    for week in spans {
                         body.wrap("tr", ["data-from": week.from, "data-to": week.to]) { row in
-                            row.element("th", ["scope": "row", "class": "text week"], text: Self.weekLabel(week))
+                            row.element("th", ["scope": "row", "class": "text week"], text: scale == .days ? Self.weekLabel(week) : Self.monthLabel(week))
                             for kind in HistoryStats.kinds {
                                 row.element("td", ["data-figure": kind], text: Number.whole(week.sessionMinutes[kind] ?? 0))
                             }
@@ -41,9 +42,12 @@ extension ReportPage {
     /// The sessions of the period (the latest ``listedSessions`` of a longer one), oldest
     /// first, with the ratings given around them.
     func sessionsTable(_ page: inout Markup) {
-        page.wrap("section", ["id": "sessions"]) { section in
+        let all = report.sessions
+        // A list that fits on a page is kept together on paper (`keep`), rather than starting
+        // as a row or two at the foot of one; a longer one flows on from where it starts.
+        let attributes: KeyValuePairs<String, String> = all.count <= Self.keptSessions ? ["id": "sessions", "class": "keep"] : ["id": "sessions"]
+        page.wrap("section", attributes) { section in
             section.element("h2", text: "Sessions")
-            let all = report.sessions
             guard !all.isEmpty else {
                 section.element("p", ["class": "empty"], text: "No guided sessions in this period. limber sessions lists them; limber start desk-reset runs one.")
                 return
@@ -67,12 +71,17 @@ extension ReportPage {
                     for session in listed {
                         let run = session.run
                         body.wrap("tr") { row in
-                            row.element("td", ["class": "text"], text: startTime(run.started))
+                            row.wrap("td", ["class": "text"]) { cell in
+                                let time = startTime(run.started)
+                                // The weekday gives way on paper, where two columns are narrow.
+                                cell.element("span", ["class": "weekday"], text: time.weekday + " ")
+                                cell.text(time.day)
+                            }
                             row.element("td", ["class": "text"], text: run.name)
                             row.element("td", ["class": "text kind"], text: run.kind)
                             row.element("td", text: Number.tenth(Double(run.actualMs) / 60_000))
                             let stopped = run.outcome == "completed" ? "" : " stopped"
-                            row.element("td", text: "\(run.stepsCompleted)/\(run.steps)\(stopped)")
+                            row.element("td", ["class": "steps"], text: "\(run.stepsCompleted)/\(run.steps)\(stopped)")
                             row.element("td", ["data-figure": "before"], text: session.before.map(String.init) ?? "–")
                             row.element("td", ["data-figure": "after"], text: session.after.map(String.init) ?? "–")
                         }
@@ -91,16 +100,35 @@ extension ReportPage {
         }
     }
 
+    /// Sessions that print on one page in two columns, with the heading.
+    static let keptSessions = 80
+
     /// `22–28 Oct`, `29 Oct – 4 Nov`: the year is in the heading.
-    static func weekLabel(_ week: ReportWeek) -> String {
+    static func weekLabel(_ week: ReportSpan) -> String {
         week.from == week.to ? HistoryDate.short(week.from) : HistoryDate.range(week.from, week.to).replacingOccurrences(of: #" \d{4}"#, with: "", options: .regularExpression)
     }
 
-    /// `Mon 2 Nov 08:03`, local.
-    func startTime(_ iso: String) -> String {
-        guard let date = HistoryTime.parse(iso) else { return iso }
+    /// `Nov 2026`; `30–31 Oct 2026` for a month cut by the period's ends.
+    static func monthLabel(_ month: ReportSpan) -> String {
+        guard isWholeMonth(month), let date = HistoryDate.parts(month.from) else { return HistoryDate.range(month.from, month.to) }
+        return "\(HistoryDate.months[date.month - 1]) \(date.year)"
+    }
+
+    /// Whether a span runs from the first to the last day of one month (Gregorian).
+    static func isWholeMonth(_ span: ReportSpan) -> Bool {
+        guard let from = HistoryDate.parts(span.from), let to = HistoryDate.parts(span.to), from.day == 1,
+            (from.year, from.month) == (to.year, to.month)
+        else { return false }
+        let leap = to.year % 4 == 0 && (to.year % 100 != 0 || to.year % 400 == 0)
+        let length = to.month == 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].contains(to.month) ? 30 : 31
+        return to.day == length
+    }
+
+    /// `Mon`, `2 Nov 08:03`, local.
+    func startTime(_ iso: String) -> (weekday: String, day: String) {
+        guard let date = HistoryTime.parse(iso) else { return ("", iso) }
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
         let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][((parts.weekday ?? 1) - 1) % 7]
-        return "\(weekday) \(HistoryDate.short(Self.dayLabel(parts))) " + String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        return (weekday, "\(HistoryDate.short(Self.dayLabel(parts))) " + String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0))
     }
 }

@@ -16,6 +16,12 @@ public struct ReportPage: Sendable {
     /// Sessions listed at most; a longer period lists its latest ones and says so.
     public static let listedSessions = 120
 
+    /// By day and week, or (a period of more than 26 weeks) by week and month.
+    public var scale: ReportScale { ReportScale(days: report.days.count) }
+
+    /// The bars of the bar charts and the rows of the table: weeks, or months.
+    var spans: [ReportSpan] { scale == .days ? report.weeks : report.months }
+
     public init(report: HistoryReport, made: Date, source: String, version: String, calendar: Calendar) {
         self.report = report
         self.made = Self.words(made, calendar: calendar)
@@ -92,23 +98,27 @@ public struct ReportPage: Sendable {
         page.wrap("section", ["id": "summary"]) { section in
             section.element("h2", text: "The period in figures")
             section.wrap("dl", ["class": "figures"]) { list in
-                func figure(_ name: String, _ key: String, _ value: String, _ detail: String) {
+                // The figure and its unit on one line, the detail on the next: boxes of one height.
+                func figure(_ name: String, _ key: String, _ value: String, unit: String = "", _ detail: String) {
                     list.wrap("div") {
                         $0.element("dt", text: name)
                         $0.wrap("dd") {
                             $0.element("span", ["data-figure": key], text: value)
-                            $0.text(" ")
+                            if !unit.isEmpty { $0.element("span", ["class": "unit"], text: unit) }
                             $0.element("small", text: detail)
                         }
                     }
                 }
                 figure("Guided sessions", "sessions", String(sessions), "on \(sessionDays) day\(sessionDays == 1 ? "" : "s")")
-                figure("Session time", "total-minutes", Number.whole(stats.totalMinutes), "minutes")
+                figure("Session time", "total-minutes", Number.whole(stats.totalMinutes), unit: "minutes", "in guided sessions")
                 figure("Breaks taken", "breaks-taken", String(b.taken), "and \(b.natural) natural")
                 figure("Breaks not taken", "breaks-not-taken", String(b.snoozed + b.skipped + b.missed), "\(b.snoozed) snoozed, \(b.skipped) skipped, \(b.missed) missed")
-                figure("Average pain", "pain-average", stats.painAverage.map(Number.tenth) ?? "–", ratings == 0 ? "no ratings" : "/10 over \(ratings) rating\(ratings == 1 ? "" : "s")")
-                figure("Streak", "streak", String(stats.streakDays), "day\(stats.streakDays == 1 ? "" : "s") in a row, to today")
+                figure("Average pain", "pain-average", stats.painAverage.map(Number.tenth) ?? "–", unit: ratings == 0 ? "" : "/10", ratings == 0 ? "no ratings" : "over \(ratings) rating\(ratings == 1 ? "" : "s")")
+                figure("Streak", "streak", String(stats.streakDays), unit: stats.streakDays == 1 ? "day" : "days", "in a row, to today")
             }
+            // Programs (issue 13) are not recorded yet: when they are, their stages and
+            // decisions replace this line.
+            section.element("p", ["class": "note", "id": "program"], text: "No program ran in this period, so there are no program stages or decisions to show.")
         }
     }
 
@@ -116,28 +126,29 @@ public struct ReportPage: Sendable {
         page.wrap("section", ["id": "pain"]) { section in
             section.element("h2", text: "Pain over time")
             if report.days.contains(where: { $0.stats.painAverage != nil }) {
-                figure(&section, caption: "Each point is a day's average rating; the line is the average of the last 7 days (drawn where at least \(HistoryReport.sevenDayMinimum) of them are rated). Triangles mark a rating of 8 or more; squares along the top, days with a guided session.") {
-                    PainChart(report: report).render(into: &$0)
+                figure(&section, caption: painCaption) {
+                    PainChart(report: report, scale: scale).render(into: &$0)
                 }
             } else {
                 section.element("p", ["class": "empty"], text: "No pain ratings in this period. Record one with limber log pain N (0 none, 10 worst), or rate sessions with limber start ID --rate.")
             }
         }
         page.wrap("section", ["id": "weekly"]) { section in
-            section.element("h2", text: "Week by week")
+            section.element("h2", text: "\(scale.span.capitalized) by \(scale.span)")
+            var (minutes, breaks) = (minutesChart, breaksChart)
+            minutes.minimumLegendRows = breaks.legendRows
+            breaks.minimumLegendRows = minutes.legendRows
             section.wrap("div", ["class": "pair"]) { pair in
-                figure(&pair, caption: "Minutes of guided sessions a week, by kind.") { minutesChart.render(into: &$0) }
-                figure(&pair, caption: "Movement and posture breaks a week, by what happened to them.") { breaksChart.render(into: &$0) }
+                figure(&pair, caption: "Minutes of guided sessions a \(scale.span), by kind.") { minutes.render(into: &$0) }
+                figure(&pair, caption: "Movement and posture breaks a \(scale.span), by what happened to them.") { breaks.render(into: &$0) }
             }
-            if report.weeks.first.map({ $0.days < 7 }) == true, let first = report.weeks.first {
-                section.element("p", ["class": "note"], text: "The first week, \(HistoryDate.range(first.from, first.to)), has only \(first.days) day\(first.days == 1 ? "" : "s") in this period.")
-            }
+            if let note = partialSpansNote { section.element("p", ["class": "note"], text: note) }
         }
         page.wrap("section", ["id": "sitting"]) { section in
-            section.element("h2", text: "Longest sitting stretch a day")
-            let chart = SittingChart(report: report)
+            section.element("h2", text: "Longest sitting stretch a \(scale.slot)")
+            let chart = SittingChart(report: report, scale: scale)
             if chart.recordedDays > 0 {
-                figure(&section, caption: "The longest time between two movement breaks (taken or natural) or completed sessions, as far as the records show: a lower bound, since sitting before the first reminder of a day and after the last is not recorded. Days without break records have no bar.") {
+                figure(&section, caption: "The longest time between two movement breaks (taken or natural) or completed sessions, as far as the records show: a lower bound, since sitting before the first reminder of a day and after the last is not recorded. \(scale == .days ? "Days" : "Each bar is a week's longest day; weeks") without break records have no bar.") {
                     chart.render(into: &$0)
                 }
             } else {
@@ -153,7 +164,35 @@ public struct ReportPage: Sendable {
         }
     }
 
-    var weekLabels: [String] { report.weeks.map { HistoryDate.short($0.from) } }
+    /// The pain chart's caption, by day or by week.
+    var painCaption: String {
+        guard scale == .weeks else {
+            return "Each point is a day's average rating; the line is the average of the last 7 days (drawn where at least \(HistoryReport.sevenDayMinimum) of them are rated). Triangles mark a rating of 8 or more; squares along the top, days with a guided session."
+        }
+        return "A period this long is drawn by week: each point is a week's average rating (the mean of its days' averages); the line is the average of the last 4 weeks (drawn where at least 2 of them are rated). Triangles mark the highest rating of a week with an 8 or more; the bars along the top are as tall as the share of the week's days with a guided session."
+    }
+
+    /// Says which bars stand for fewer days than the others: a short first week, or the
+    /// first and last months cut to the period.
+    var partialSpansNote: String? {
+        guard let first = spans.first, let last = spans.last else { return nil }
+        if scale == .days {
+            guard first.days < 7 else { return nil }
+            return "The first week, \(HistoryDate.range(first.from, first.to)), has only \(first.days) day\(first.days == 1 ? "" : "s") in this period."
+        }
+        let cut = (first == last ? [first] : [first, last]).filter { !Self.isWholeMonth($0) }.map { HistoryDate.range($0.from, $0.to) }
+        guard !cut.isEmpty else { return "Bars are calendar months." }
+        return "Bars are calendar months; \(cut.joined(separator: " and ")) \(cut.count == 1 ? "is only part of its month" : "are only parts of their months") in this period."
+    }
+
+    /// Under the bars: every week's first day, or months, quarters or years.
+    var spanLabels: [String] {
+        guard scale == .weeks else { return spans.map { HistoryDate.short($0.from) } }
+        var labels = [String](repeating: "", count: spans.count)
+        let width = ChartFrame(width: StackedBarChart.halfWidth, height: 0, slots: 1, yMax: 1).plotWidth
+        for mark in AxisMarks.calendar(spans.map(\.from), width: width) { labels[mark.slot] = mark.text }
+        return labels
+    }
 
     var minutesChart: StackedBarChart {
         let fills: [Fill] = [
@@ -161,16 +200,16 @@ public struct ReportPage: Sendable {
             .cross("#6c3483", ground: "#eee1f3"),
         ]
         let series = zip(HistoryStats.kinds, fills).map { kind, fill in
-            StackedBarChart.Series(label: kind, fill: fill, values: report.weeks.map { $0.sessionMinutes[kind] ?? 0 })
+            StackedBarChart.Series(label: kind, fill: fill, values: spans.map { $0.sessionMinutes[kind] ?? 0 })
         }
-        let totals = report.weeks.map(\.totalMinutes)
+        let totals = spans.map(\.totalMinutes)
         let busiest = totals.indices.max { totals[$0] < totals[$1] }
-        var description = "Session minutes per week, stacked by kind (exercise, heat, mindfulness, posture), \(report.weeks.count) weeks; \(Number.whole(report.stats.totalMinutes)) minutes in all."
+        var description = "Session minutes per \(scale.span), stacked by kind (exercise, heat, mindfulness, posture), \(spans.count) \(scale.span)s; \(Number.whole(report.stats.totalMinutes)) minutes in all."
         if let busiest, totals[busiest] > 0 {
-            let week = report.weeks[busiest]
-            description += " The most was \(Number.whole(totals[busiest])) minutes in the week \(HistoryDate.range(week.from, week.to))."
+            let week = spans[busiest]
+            description += " The most was \(Number.whole(totals[busiest])) minutes in the \(scale.span) \(HistoryDate.range(week.from, week.to))."
         }
-        return StackedBarChart(id: "minutes", title: "Minutes of sessions per week, by kind", description: description, barLabels: weekLabels, series: series, unit: "min")
+        return StackedBarChart(id: "minutes", title: "Minutes of sessions per \(scale.span), by kind", description: description, barLabels: spanLabels, series: series, unit: "min")
     }
 
     var breaksChart: StackedBarChart {
@@ -180,10 +219,10 @@ public struct ReportPage: Sendable {
             ("missed", .cross("#c0392b", ground: "#ffffff"), \.missed),
         ]
         let series = outcomes.map { label, fill, count in
-            StackedBarChart.Series(label: label, fill: fill, values: report.weeks.map { Double(count($0.breaks)) })
+            StackedBarChart.Series(label: label, fill: fill, values: spans.map { Double(count($0.breaks)) })
         }
         let b = report.stats.breaks
-        let description = "Breaks per week, stacked by outcome, \(report.weeks.count) weeks: \(b.taken) taken, \(b.natural) natural, \(b.snoozed) snoozed, \(b.skipped) skipped and \(b.missed) missed in all."
-        return StackedBarChart(id: "breaks", title: "Breaks per week, by outcome", description: description, barLabels: weekLabels, series: series, unit: "")
+        let description = "Breaks per \(scale.span), stacked by outcome, \(spans.count) \(scale.span)s: \(b.taken) taken, \(b.natural) natural, \(b.snoozed) snoozed, \(b.skipped) skipped and \(b.missed) missed in all."
+        return StackedBarChart(id: "breaks", title: "Breaks per \(scale.span), by outcome", description: description, barLabels: spanLabels, series: series, unit: "")
     }
 }

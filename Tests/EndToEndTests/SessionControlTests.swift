@@ -122,8 +122,9 @@ struct SessionControlTests {
         let nextAt = ContinuousClock.now
         #expect(next.step == 1)
         #expect(next.offsetMs == 1000)
-        // The step comes exactly the pause's length later than planned...
-        let shift = resumed.mono - paused.mono
+        // The step comes exactly the pause's length later than planned (the clock runs again
+        // at the resumed event's `due`, just past the audio already written)...
+        let shift = try #require(resumed.due) - paused.mono
         let due = try #require(next.due)
         let startDue = try #require(started.due)
         #expect(abs((due - startDue) - (1.0 + shift)) < 1e-6, "step 1 due \(due - startDue) s after the start, pause \(shift) s")

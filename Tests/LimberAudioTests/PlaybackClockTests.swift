@@ -16,6 +16,8 @@ private struct ModelStream {
     var consumesFrom = 0.0
     /// Extra silence the server inserted by this instant (underruns), in seconds.
     var inserted: (Double) -> Double = { _ in 0 }
+    /// An error in the reported delay at each instant (PipeWire's sawtooth), in seconds.
+    var delayError: (Double) -> Double = { _ in 0 }
 
     func report(at time: Double) -> PlaybackClock.Report {
         let playing = max(0, time - max(trueOrigin, consumesFrom) - inserted(time))
@@ -23,7 +25,8 @@ private struct ModelStream {
         let q = quantum(time)
         let heard = (trueHeard / q) * q
         let written = trueHeard + Int64(queue * rate)
-        return .init(time: time, written: written, delay: written - heard, running: true)
+        let delay = written - heard + Int64(delayError(time) * rate)
+        return .init(time: time, written: written, delay: delay, running: true)
     }
 
     /// The frame a listener truly hears at `time`.
@@ -81,6 +84,31 @@ struct PlaybackClockTests {
         // Within half the largest quantum plus the deadband, and moved only gradually.
         #expect(errors.allSatisfy { abs($0) < 0.011 + clock.tuning.deadband }, "worst \(errors.map(abs).max() ?? 0) s")
         #expect(abs(clock.slewed) <= clock.tuning.maximumSlew * 9 + 1e-9)
+    }
+
+    @Test("PipeWire's delay sawtooth (±8 ms, about 2 s period) never moves the mapping", arguments: [0.0, 0.45, 1.2])
+    func delaySawtooth(phase: Double) {
+        var model = ModelStream()
+        // As measured at pipewire-pulse 0.3.65: a ramp of 8.4 ms/s, reset every 1.9 s.
+        model.delayError = { time in
+            let position = (time + phase).truncatingRemainder(dividingBy: 1.9)
+            return position * 0.0084 - 0.008
+        }
+        let (clock, changes, errors) = run(model, seconds: 120)
+        #expect(changes.count == 1, "\(changes)")
+        // A moving origin would shift every later cue against the first one.
+        #expect(abs(clock.slewed) < 0.001, "slewed \(clock.slewed) s")
+        #expect(errors.allSatisfy { abs($0) < 0.009 }, "worst \(errors.map(abs).max() ?? 0) s")
+    }
+
+    @Test("a 60 ms burst of delay reports 25 ms off is not taken for a jump")
+    func reportBurst() {
+        var model = ModelStream()
+        model.delayError = { time in time > 5 && time < 5.06 ? -0.025 : 0 }
+        let (clock, changes, errors) = run(model, seconds: 10)
+        #expect(changes.count == 1, "\(changes)")
+        #expect(clock.slewed == 0)
+        #expect(errors.allSatisfy { abs($0) < 0.000_1 })
     }
 
     @Test("an underrun that loses 250 ms is re-measured at once; a 5 ms glitch is not")

@@ -15,6 +15,13 @@ final class RecordingOutput: CueOutput, SessionAudio {
     }
 
     private let log = Mutex<[Call]>([])
+    private let ahead = Mutex<Duration>(.zero)
+
+    /// What the stream has written ahead of now (a real player: about 40 ms).
+    var writeAhead: Duration {
+        get { ahead.withLock { $0 } }
+        set { ahead.withLock { $0 = newValue } }
+    }
 
     var calls: [Call] { log.withLock { $0 } }
 

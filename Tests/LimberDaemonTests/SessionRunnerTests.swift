@@ -141,6 +141,32 @@ struct SessionRunnerTests {
         #expect(harness.records.withLock { $0.first?.stepsSkipped } == 4)
     }
 
+    @Test("next and resume are due just past the audio written ahead; status shows the new step at once")
+    func jumpLead() async throws {
+        let harness = RunnerHarness()
+        harness.output.writeAhead = .milliseconds(40)
+        try await harness.runner.start(sampleTimeline())
+        harness.clock.advance(by: .milliseconds(300))
+        try await harness.runner.next()
+        // The rest step's cue is placed exactly 45 ms from now, not late at "now".
+        #expect(harness.output.calls.last == .schedule(.end, .milliseconds(300 + 45 + 3500)))
+        #expect(harness.output.calls.contains(.schedule(.rest, .milliseconds(345))))
+        let (_, progress) = await harness.runner.progress()
+        #expect(progress?.step == 1)
+        #expect(progress?.elapsedMs == 1000)
+        try await harness.runner.pause()
+        harness.clock.advance(by: .milliseconds(500))
+        try await harness.runner.resume()
+        // Paused at 1000 ms (the floor, not 955), resumed at 800 ms, due 45 ms later.
+        #expect(harness.output.calls.last == .schedule(.end, .milliseconds(845 + 3500)))
+        #expect(harness.output.calls.contains(.schedule(.tick, .milliseconds(845 + 2000))))
+        // next on the last step ends the session at once.
+        try await harness.runner.next()
+        try await harness.runner.next()
+        let (state, _) = await harness.runner.progress()
+        #expect(state == .idle)
+    }
+
     @Test("a second start is busy unless it replaces; stop records the run as stopped")
     func busyReplaceStop() async throws {
         let harness = RunnerHarness()

@@ -93,4 +93,24 @@ import Testing
         #expect(report.isEmpty && report.days.count == 10 && report.weeks.count == 2 && report.advice.isEmpty)
         #expect(report.weeks.allSatisfy { $0.longestSittingMinutes == nil && $0.pain.average == nil })
     }
+
+    @Test func monthsAreCalendarMonthsCutToThePeriod() {
+        let first = Self.calendar.date(from: DateComponents(year: 2026, month: 10, day: 30)) ?? .distantPast
+        let last = Self.calendar.date(from: DateComponents(year: 2026, month: 12, day: 2)) ?? .distantPast
+        var october31 = Self.run(2, 8, "mobility")
+        october31.started = HistoryTime.iso8601(Self.calendar.date(from: DateComponents(year: 2026, month: 10, day: 31, hour: 8)) ?? .distantPast)
+        october31.ended = october31.started
+        let snapshot = HistorySnapshot(
+            runs: [october31, Self.run(2, 8, "mobility"), Self.run(2, 20, "heat", kind: "heat")],
+            pain: [PainEntry(level: 3, time: Self.iso(2, 21)), PainEntry(level: 8, time: Self.iso(9, 7))])
+        let report = HistoryReport.make(snapshot, first: first, last: last, today: last, calendar: Self.calendar)
+        #expect(report.months.map(\.from) == ["2026-10-30", "2026-11-01", "2026-12-01"])
+        #expect(report.months.map(\.to) == ["2026-10-31", "2026-11-30", "2026-12-02"])
+        #expect(report.months.map(\.days) == [2, 30, 2])
+        #expect(report.months.map(\.sessions) == [1, 2, 0] && report.months.map(\.sessionDays) == [1, 1, 0])
+        #expect(report.months[1].painMax == 8 && report.months[1].pain.severeDays == ["2026-11-09"] && report.months[0].painMax == nil)
+        #expect(report.months.map(\.totalMinutes).reduce(0, +) == report.stats.totalMinutes)
+        #expect(report.weeks.map(\.sessionDays).reduce(0, +) == 2)
+    }
 }
+

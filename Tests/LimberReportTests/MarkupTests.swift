@@ -46,14 +46,21 @@ import Testing
         let frame = ChartFrame(height: 200, top: 30, bottom: 28, slots: 4, yMax: 20)
         #expect(frame.y(0) == 172 && frame.y(20) == 30 && frame.y(10) == 101)
         #expect(frame.y(40) == 30)  // clamped to the top
-        #expect(frame.x(0) == 46 + frame.slotWidth / 2 && frame.slotWidth == (680 - 56) / 4)
+        #expect(frame.x(0) == 54 + frame.slotWidth / 2 && frame.slotWidth == (680 - 64) / 4)
     }
 
     @Test func legendEntriesWrapAtTheRightEdge() {
         let frame = ChartFrame(width: 340, height: 200, slots: 1, yMax: 1)
         let places = frame.legendPlaces(["taken", "natural", "snoozed", "skipped", "missed"])
-        #expect(places.first?.x == 46 && places.first?.y == 12)
+        #expect(places.first?.x == 54 && places.first?.y == 12)
         #expect(Set(places.map(\.y)).count == 2)
         #expect(places.allSatisfy { $0.x < 340 - 10 })
+    }
+
+    @Test func labelsThatWouldRunOffTheChartAreLeftOut() {
+        let frame = ChartFrame(width: 340, height: 100, slots: 26, yMax: 1)
+        var svg = Markup()
+        frame.xLabels(&svg, [(x: frame.x(0), text: "4 Jun"), (x: frame.x(25), text: "26 Nov")])
+        #expect(svg.result.contains(">4 Jun<") && !svg.result.contains("26 Nov"))
     }
 }

@@ -67,13 +67,16 @@ import Testing
         #expect(html.contains("<tr data-from=\"2026-11-23\" data-to=\"2026-11-29\">"))
         #expect(html.contains("<td data-figure=\"exercise\">60</td>"))
         // The rated session, and names escaped.
-        #expect(html.contains("<td class=\"text\">Tue 10 Nov 08:00</td><td class=\"text\">Morning &lt;mobility&gt;</td>"))
+        #expect(html.contains("<td class=\"text\"><span class=\"weekday\">Tue </span>10 Nov 08:00</td><td class=\"text\">Morning &lt;mobility&gt;</td>"))
         #expect(html.contains("<td data-figure=\"before\">6</td><td data-figure=\"after\">3</td>"))
         #expect(html.contains("the rating after was 3 points lower than the rating before"))
         // 24 and 27 Nov are rated 8: the severe-pain finding.
         #expect(html.contains("data-rule=\"severe-pain-twice-in-a-week\""))
         #expect(html.contains("on 2 days in the week 23–29 Nov 2026 (24 Nov, 27 Nov)"))
         #expect(html.contains("How to read this"))
+        // 15 sessions are kept on one printed page; no program has run.
+        #expect(html.contains("<section id=\"sessions\" class=\"keep\">"))
+        #expect(html.contains("No program ran in this period"))
     }
 
     @Test func selfContainedAndAccessible() throws {
@@ -133,7 +136,7 @@ import Testing
                     stepsCompleted: 1, steps: 1, stepsSkipped: 0, outcome: "completed"))
         }
         let html = Self.page(HistorySnapshot(runs: runs))
-        #expect(html.contains("The latest 120 of 150 sessions"))
+        #expect(html.contains("The latest 120 of 150 sessions") && html.contains("<section id=\"sessions\"><h2>"))
         #expect(!html.contains(">S29<") && html.contains(">S30<") && html.contains(">S149<"))
     }
 }

@@ -139,9 +139,11 @@ func historyStatsBenchmark(_ arguments: [String]) -> Int32 {
         return usage("usage: limber-bench history-stats --bin DIR --db FILE [--runs N] [--days N]")
     }
     let stateDirectory = (database as NSString).deletingLastPathComponent
-    guard let stats = timeProcess(bin + "/limber", ["stats", "--days", String(days), "--state-dir", stateDirectory], runs: runs),
-        let baseline = timeProcess(bin + "/limber", ["--version"], runs: runs)
+    guard
+        let times = timeSideBySide(
+            [(bin + "/limber", ["stats", "--days", String(days), "--state-dir", stateDirectory]), (bin + "/limber", ["--version"])], runs: runs)
     else { return 1 }
+    let (stats, baseline) = (times[0], times[1])
     let size = (try? FileManager.default.attributesOfItem(atPath: database)[.size] as? Int) ?? 0
     print(
         String(
@@ -152,61 +154,47 @@ func historyStatsBenchmark(_ arguments: [String]) -> Int32 {
 
 /// Median and p90 wall time in milliseconds of running a process to completion (stdout to
 /// /dev/null), after one warm-up run; nil (with a message) if it cannot run or fails.
+func timeProcess(_ path: String, _ arguments: [String], runs: Int) -> (median: Double, p90: Double)? {
+    timeSideBySide([(path, arguments)], runs: runs)?.first
+}
+
+/// ``timeProcess(_:_:runs:)`` for several commands at once, interleaved: each round runs every
+/// command once, in order, so that a yardstick sees the same machine load as the command it
+/// is compared with (this machine is shared; load comes and goes within a run).
 ///
 /// A `ChildProcess`, not Foundation's Process: on Linux its waitUntilExit polls a run loop in
 /// 50 ms slices, which would swamp the figure.
-func timeProcess(_ path: String, _ arguments: [String], runs: Int) -> (median: Double, p90: Double)? {
-    var samples: [Double] = []
-    for run in 0...runs {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let termination: ChildProcess.Termination
-        do {
-            termination = try ChildProcess(
-                path, arguments, environment: ProcessInfo.processInfo.environment, stdout: .null, stderr: .inherit
-            ).wait()
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            return nil
+func timeSideBySide(_ commands: [(path: String, arguments: [String])], runs: Int) -> [(median: Double, p90: Double)]? {
+    var samples = [[Double]](repeating: [], count: commands.count)
+    for round in 0...runs {
+        for (index, command) in commands.enumerated() {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let termination: ChildProcess.Termination
+            do {
+                termination = try ChildProcess(
+                    command.path, command.arguments, environment: ProcessInfo.processInfo.environment, stdout: .null,
+                    stderr: .inherit
+                ).wait()
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                return nil
+            }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            guard termination == .exited(0) else {
+                FileHandle.standardError.write(
+                    Data("\(command.path) \(command.arguments.joined(separator: " ")) failed (\(termination))\n".utf8))
+                return nil
+            }
+            if round > 0 { samples[index].append(elapsed) }
         }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        guard termination == .exited(0) else {
-            FileHandle.standardError.write(Data("\(path) \(arguments.joined(separator: " ")) failed (\(termination))\n".utf8))
-            return nil
-        }
-        if run > 0 { samples.append(elapsed) }
     }
-    samples.sort()
-    return (samples[samples.count / 2], samples[min(samples.count - 1, samples.count * 9 / 10)])
+    return samples.map { times in
+        let sorted = times.sorted()
+        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 9 / 10)])
+    }
 }
 
-private func usage(_ message: String) -> Int32 {
+func usage(_ message: String) -> Int32 {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     return 2
-}
-
-/// `report --bin DIR --db FILE [--runs N] [--days N]`: wall time of `limber report --days N`
-/// (median and p90 after one warm-up), `limber --version` as the yardstick, and the file's size.
-func reportBenchmark(_ arguments: [String]) -> Int32 {
-    let usageText = "usage: limber-bench report --bin DIR --db FILE [--runs N] [--days N]"
-    var values: [String: String] = [:]
-    var index = 0
-    while index + 1 < arguments.count {
-        values[arguments[index]] = arguments[index + 1]
-        index += 2
-    }
-    guard let bin = values["--bin"], let database = values["--db"], index == arguments.count else { return usage(usageText) }
-    let runs = values["--runs"].flatMap(Int.init) ?? 15
-    let days = values["--days"].flatMap(Int.init) ?? 1825
-    let stateDirectory = (database as NSString).deletingLastPathComponent
-    let out = stateDirectory + "/report.html"
-    guard runs > 0,
-        let report = timeProcess(bin + "/limber", ["report", "--days", String(days), "--state-dir", stateDirectory, "--out", out], runs: runs),
-        let baseline = timeProcess(bin + "/limber", ["--version"], runs: runs)
-    else { return 1 }
-    let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
-    print(
-        String(
-            format: "report: `limber report --days %d` wall time median %.1f ms, p90 %.1f ms (%d runs; target ≤ 300 ms); `limber --version` median %.1f ms; file %.0f KB (target ≤ 500 KB)",
-            days, report.median, report.p90, runs, baseline.median, Double(size) / 1000))
-    return 0
 }

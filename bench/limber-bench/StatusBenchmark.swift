@@ -1,11 +1,9 @@
 import Foundation
 import LimberProtocol
-import LimberSpawn
 
 /// `status [--bin DIR] [--yardstick PATH]... [--runs N] [--requests N]`: `limber status` as a
-/// process next to trivial programs (the yardsticks, linked the same way), run in turns so
-/// that the machine's noise falls on all alike; the binaries' sizes; then `status` requests
-/// over one connection.
+/// process next to trivial programs (the yardsticks, linked the same way), side by side in
+/// the same rounds; the binaries' sizes; then `status` requests over one connection.
 func statusBenchmark(_ arguments: [String]) -> Int32 {
     let bin = binDirectory(arguments)
     let requests = Int(option("--requests", in: arguments, default: 20000))
@@ -15,19 +13,18 @@ func statusBenchmark(_ arguments: [String]) -> Int32 {
         let daemon = try BenchDaemon(binDirectory: bin, sessions: [:])
         defer { daemon.stop() }
         let programs = [(bin + "/limber", ["status", "--socket", daemon.socket])] + yardsticks.map { ($0, [String]()) }
-        let samples = try timeInTurns(programs, runs: runs)
-        let status = samples[0]
+        guard let times = timeSideBySide(programs, runs: runs) else { throw BenchError("limber status or a yardstick failed") }
+        let status = times[0]
         print(
             String(
                 format: "status: `limber status` process round trip median %.2f ms, p90 %.2f ms (%d runs, target ≤ 5 ms and ≤ 1.5× the trivial binary)",
-                percentile(status, 0.5), percentile(status, 0.9), runs))
+                status.median, status.p90, runs))
         for (index, yardstick) in yardsticks.enumerated() {
-            let times = samples[index + 1]
+            let time = times[index + 1]
             print(
                 String(
                     format: "status: yardstick %@ median %.2f ms, p90 %.2f ms; limber status / yardstick = %.2f×",
-                    (yardstick as NSString).lastPathComponent, percentile(times, 0.5), percentile(times, 0.9),
-                    percentile(status, 0.5) / percentile(times, 0.5)))
+                    (yardstick as NSString).lastPathComponent, time.median, time.p90, status.median / time.median))
         }
         let sizes = ([bin + "/limber", bin + "/limberd"] + yardsticks).map { path in
             let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -46,26 +43,6 @@ func statusBenchmark(_ arguments: [String]) -> Int32 {
         FileHandle.standardError.write(Data("limber-bench status: \(error)\n".utf8))
         return 1
     }
-}
-
-/// Wall milliseconds of each program per run, sorted; the programs take turns within each
-/// run, after one warm-up run of each. A program that does not exit 0 is an error.
-func timeInTurns(_ programs: [(path: String, arguments: [String])], runs: Int) throws -> [[Double]] {
-    var samples = Array(repeating: [Double](), count: programs.count)
-    for run in 0...runs {
-        for (index, program) in programs.enumerated() {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let termination = try ChildProcess(
-                program.path, program.arguments, environment: ProcessInfo.processInfo.environment, stdout: .null, stderr: .inherit
-            ).wait()
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            guard termination == .exited(0) else {
-                throw BenchError("\(program.path) \(program.arguments.joined(separator: " ")) failed (\(termination))")
-            }
-            if run > 0 { samples[index].append(elapsed) }
-        }
-    }
-    return samples.map { $0.sorted() }
 }
 
 /// Every value given to a repeatable option, in order.

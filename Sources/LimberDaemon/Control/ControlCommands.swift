@@ -54,7 +54,10 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     /// The current status, as `status` and the first line of `watch` report it.
     public func status() async -> StatusResult {
         let (state, progress) = await runner.progress()
-        return StatusResult(state: state, session: progress, audio: output.report, nextBreak: await nextBreak())
+        let nextBreak = await nextBreak()
+        return StatusResult(
+            state: state, session: progress, audio: output.report, nextBreak: nextBreak,
+            mono: await runner.monotonicSeconds())
     }
 
     private func perform(_ request: ControlRequest) async throws(ControlError) -> Data {

@@ -31,4 +31,11 @@ public protocol SessionAudio<Instant>: Sendable {
     func cancelScheduled()
     /// Lets the stream drain and closes the device.
     func endSession()
+    /// How far ahead of now the stream's first unwritten frame is heard: a cue scheduled
+    /// sooner than this is late. Zero where nothing is buffered.
+    var writeAhead: Duration { get }
+}
+
+extension SessionAudio {
+    public var writeAhead: Duration { .zero }
 }

@@ -35,6 +35,7 @@ public final class PlayerOutput: CueOutput, SessionAudio {
     }
 
     public func cancelScheduled() { player.cancelScheduled() }
+    public var writeAhead: Duration { player.writeAhead ?? .zero }
     public func endSession() { player.endSession() }
     public func play(_ cue: Cue) { player.play(cue) }
     public func shutdown() { player.shutdown() }

@@ -48,6 +48,9 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         var runningSince: C.Instant?
         /// The audio player's token for each scheduled cue, by cue index.
         var tokens: [Int: Int] = [:]
+        /// After a resume, next or prev: the position moved to, due a few tens of ms later
+        /// (``jumpLead``); until then the session reports this position, not the one before.
+        var floor: Duration = .zero
 
         func activeTime(at now: C.Instant) -> Duration {
             activeBefore + max(.zero, runningSince.map { $0.duration(to: now) } ?? .zero)
@@ -139,7 +142,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
             throw ControlError(.wrongState, "'\(current.timeline.id)' is already paused; resume it with `limber resume`")
         }
         let now = clock.now
-        current.pausedAt = current.origin.duration(to: now)
+        current.pausedAt = max(current.origin.duration(to: now), current.floor)
         current.activeBefore = current.activeTime(at: now)
         current.runningSince = nil
         active = current
@@ -155,11 +158,13 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
             throw ControlError(.wrongState, "'\(current.timeline.id)' is not paused")
         }
         let now = clock.now
-        current.origin = now.advanced(by: .zero - position)
+        let lead = jumpLead
+        current.origin = now.advanced(by: lead - position)
+        current.floor = position
         current.pausedAt = nil
         current.runningSince = now
         active = current
-        publish(.resumed, at: now, offsetMs: position.wholeMilliseconds)
+        publish(.resumed, at: now, due: now.advanced(by: lead), offsetMs: position.wholeMilliseconds)
         scheduleAudio()
         fireDue()
     }
@@ -232,6 +237,14 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
 
     // MARK: Timing
 
+    /// How far ahead of a resume, next or previous the new position is due: just past what
+    /// the audio stream has already written, so the cue there is placed exactly (not late)
+    /// and still heard within about 50 ms of the command.
+    private var jumpLead: Duration {
+        let ahead = output.writeAhead
+        return ahead > .zero ? min(ahead + .milliseconds(5), .milliseconds(500)) : .zero
+    }
+
     private func jump(to offsetMs: Int64) {
         guard var current = active else { return }
         let now = clock.now
@@ -239,7 +252,13 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         if current.pausedAt != nil {
             current.pausedAt = position
         } else {
-            current.origin = now.advanced(by: .zero - position)
+            // The end needs no lead: `next` on the last step ends the session at once.
+            let lead = offsetMs < current.timeline.totalMs ? jumpLead : .zero
+            current.origin = now.advanced(by: lead - position)
+            current.floor = position
+        }
+        if let index = current.timeline.segments.lastIndex(where: { $0.offsetMs <= offsetMs }) {
+            current.segment = index
         }
         current.nextMark = current.marks.firstIndex { $0.offset >= offsetMs } ?? current.marks.count
         active = current
@@ -248,8 +267,6 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         if current.pausedAt == nil {
             scheduleAudio()
             fireDue()
-        } else if let index = current.timeline.segments.lastIndex(where: { $0.offsetMs <= offsetMs }) {
-            active?.segment = index
         }
     }
 
@@ -358,7 +375,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     }
 
     private func position(of run: Active, at now: C.Instant) -> Duration {
-        run.pausedAt ?? run.origin.duration(to: now)
+        run.pausedAt ?? max(run.origin.duration(to: now), run.floor)
     }
 
     private func publish(
