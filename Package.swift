@@ -27,6 +27,9 @@ let package = Package(
             name: "LimberCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // The wire protocol and a blocking client: all `limber` needs to talk to limberd,
+        // without NIO, ServiceLifecycle or GRDB.
+        .target(name: "LimberProtocol", dependencies: ["LimberCore"]),
         .target(name: "LimberSpawn"),
         .target(
             name: "LimberAudio",
@@ -50,6 +53,7 @@ let package = Package(
             name: "LimberDaemon",
             dependencies: [
                 "LimberCore",
+                "LimberProtocol",
                 "LimberAudio",
                 "LimberHistory",
                 "LimberSpawn",
@@ -64,6 +68,7 @@ let package = Package(
             name: "limberd",
             dependencies: [
                 "LimberDaemon",
+                "LimberProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,8 +76,8 @@ let package = Package(
             name: "limber",
             dependencies: [
                 "LimberCore",
+                "LimberProtocol",
                 "LimberAudio",
-                "LimberDaemon",
                 "LimberHistory",
                 "LimberReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "limber-bench",
             dependencies: [
-                "LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "SoundCheck",
+                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "SoundCheck",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/limber-bench"
@@ -92,17 +97,18 @@ let package = Package(
         // debug builds, since it correlates whole recordings.
         .target(
             name: "SoundCheck",
-            dependencies: ["LimberAudio", "LimberCore", "LimberDaemon", "LimberSpawn"],
+            dependencies: ["LimberAudio", "LimberCore", "LimberDaemon", "LimberProtocol", "LimberSpawn"],
             path: "Tests/SoundCheck",
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
         .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore", "LimberSpawn"]),
         .testTarget(name: "LimberSpawnTests", dependencies: ["LimberSpawn"]),
+        .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "LimberCore"]),
         .testTarget(
             name: "LimberDaemonTests",
             dependencies: [
-                "LimberDaemon", "LimberCore", "LimberAudio", "LimberSpawn",
+                "LimberDaemon", "LimberCore", "LimberProtocol", "LimberAudio", "LimberSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -116,7 +122,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "LimberCore", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "CZlib", "SoundCheck",
+                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "CZlib", "SoundCheck",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -4,10 +4,18 @@
 set -eu
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
-$SWIFT build -c release --product limberd
-$SWIFT build -c release --product limber
-$SWIFT build -c release --product limber-bench
-bin=$($SWIFT build -c release --show-bin-path)
+SWIFTC=${SWIFTC:-swiftc}
+# The binaries as `make install` builds them: Swift runtime and Foundation linked in,
+# in the scratch directory mk/install.mk uses (it says why it is separate).
+build="$SWIFT build -c release --scratch-path .build/static --static-swift-stdlib"
+$build --product limberd
+$build --product limber
+$build --product limber-bench
+bin=$($build --show-bin-path)
+# Yardsticks, linked the same way: bench/yardstick/*.swift says what each stands for.
+for yardstick in trivial trivial-foundation idle-async; do
+    $SWIFTC -O -static-stdlib bench/yardstick/$yardstick.swift -o "$bin/$yardstick"
+done
 "$bin/limber-bench" compile --sessions Sessions
 history=$(mktemp -d)
 "$bin/limber-bench" history-gen --days 1825 --out "$history/history.sqlite"
@@ -16,8 +24,9 @@ history=$(mktemp -d)
 rm -rf "$history"
 "$bin/limber-bench" render
 "$bin/limber-bench" checkpoint
-"$bin/limber-bench" status --bin "$bin"
+"$bin/limber-bench" status --bin "$bin" --runs "${STATUS_RUNS:-101}" \
+    --yardstick "$bin/trivial" --yardstick "$bin/trivial-foundation"
 "$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}"
 # A 2-minute irregular session per server, quiet and loaded: about 10 minutes in all.
 "$bin/limber-bench" heard --bin "$bin" --seconds "${HEARD_SECONDS:-120}"
-"$bin/limber-bench" idle --bin "$bin" --seconds "${IDLE_SECONDS:-60}"
+"$bin/limber-bench" idle --bin "$bin" --seconds "${IDLE_SECONDS:-60}" --yardstick "$bin/idle-async"

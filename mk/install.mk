@@ -17,10 +17,17 @@ UNITDIR ?= $(or $(XDG_CONFIG_HOME),$(HOME)/.config)/systemd/user
 MANIFEST ?= $(DATADIR)/limber/install-manifest
 SESSIONS_SOURCE ?= Sessions
 SWIFT ?= swift
-# Build configuration of what is installed; the test round trip uses the debug build
-# that `make test` already made.
+# Build configuration of what is installed; the test round trip uses debug, the
+# quicker to compile.
 CONFIG ?= release
 
+# Installed binaries carry the Swift runtime and Foundation (--static-swift-stdlib), so
+# they run without the toolchain. They are built in a scratch directory of their own:
+# SwiftPM does not recompile when only --static-swift-stdlib changes, and objects compiled
+# for the shared runtime do not link statically (undefined _FoundationICU symbols), so the
+# static build cannot share .build with `swift build` and the tests.
+LIMBER_STATIC_BUILD ?= .build/static
+LIMBER_STATIC_SWIFT = $(SWIFT) build -c $(CONFIG) --scratch-path "$(LIMBER_STATIC_BUILD)" --static-swift-stdlib
 LIMBER_INSTALL_STAGE := .build/install-stage
 LIMBER_MANUALS := .build/plugins/GenerateManual/outputs
 LIMBER_MANIFEST_TOOL := sh mk/manifest.sh install "$(MANIFEST)"
@@ -35,13 +42,16 @@ test-install:
 	CONFIG=debug sh tests/install-roundtrip.sh
 
 install-build:
-	$(SWIFT) build -c $(CONFIG) --product limberd
-	$(SWIFT) build -c $(CONFIG) --product limber
+	$(LIMBER_STATIC_SWIFT) --product limberd
+	$(LIMBER_STATIC_SWIFT) --product limber
 
-# ArgumentParser's plugin builds the package in $(CONFIG) mode (a no-op after
-# install-build) and writes one page per ArgumentParser executable.
-install-manuals: install-build
-	$(SWIFT) package plugin generate-manual --configuration $(CONFIG)
+# ArgumentParser's plugin builds the whole package, linked against the shared runtime,
+# and writes one page per ArgumentParser executable. It cannot link statically (it takes
+# no such option), so it builds in .build, and in debug mode whatever CONFIG is: the
+# pages do not depend on it, and the debug build is the one `make build` and `make test`
+# already made.
+install-manuals:
+	$(SWIFT) package plugin generate-manual --configuration debug
 	@for tool in limber limberd; do \
 		test -s "$(LIMBER_MANUALS)/$$tool/$$tool.1" || { \
 			echo "install: no man page for $$tool in $(LIMBER_MANUALS)/$$tool" >&2; exit 1; }; \
@@ -49,7 +59,7 @@ install-manuals: install-build
 
 install: install-build install-manuals
 	@set -e; \
-	bin=$$($(SWIFT) build -c $(CONFIG) --show-bin-path); \
+	bin=$$($(LIMBER_STATIC_SWIFT) --show-bin-path); \
 	rm -rf "$(LIMBER_INSTALL_STAGE)"; mkdir -p "$(LIMBER_INSTALL_STAGE)"; \
 	for program in limberd limber; do \
 		$(LIMBER_MANIFEST_TOOL) 0755 "$$bin/$$program" "$(BINDIR)/$$program"; \

@@ -34,6 +34,31 @@ for path in bin/limberd bin/limber share/limber/install-manifest \
     [ -s "$prefix/$path" ] || fail "missing $prefix/$path"
 done
 [ -x "$prefix/bin/limberd" ] || fail "limberd is not executable"
+
+# Self-contained: nothing of the toolchain (its directory, found from swiftc on PATH) is
+# needed at run time: no RPATH/RUNPATH into it, no Swift runtime or Foundation shared
+# library, and ldd resolves nothing inside it.
+swiftc=$(command -v swiftc) || fail "swiftc is not on PATH"
+toolchain=$(dirname "$(dirname "$(readlink -f "$swiftc")")")
+runtime='lib(swift[A-Za-z_]*|_?Foundation[A-Za-z_]*|dispatch|BlocksRuntime|CoreFoundation|XCTest|Testing)\.so'
+for program in limberd limber; do
+    binary="$prefix/bin/$program"
+    dynamic=$(readelf -d "$binary") || fail "readelf -d $binary failed"
+    paths=$(printf '%s\n' "$dynamic" | grep -E '\((RPATH|RUNPATH)\)' || true)
+    case "$paths" in *"$toolchain"* | */swift/linux*) fail "$program has a library path into the toolchain: $paths" ;; esac
+    needed=$(printf '%s\n' "$dynamic" | grep '(NEEDED)' | grep -E "$runtime" || true)
+    [ -z "$needed" ] || fail "$program needs the Swift runtime as shared libraries:
+$needed"
+    resolved=$(ldd "$binary") || fail "ldd $binary failed"
+    inside=$(printf '%s\n' "$resolved" | grep -F "$toolchain" || true)
+    [ -z "$inside" ] || fail "$program loads libraries from the toolchain:
+$inside"
+    missing=$(printf '%s\n' "$resolved" | grep 'not found' || true)
+    [ -z "$missing" ] || fail "$program needs libraries that are not installed:
+$missing"
+done
+version=$("$prefix/bin/limber" --version) || fail "the installed limber does not run"
+[ -n "$version" ] || fail "the installed limber --version printed nothing"
 grep -qx "ExecStart=$prefix/bin/limberd" "$units/limberd.service" || fail "ExecStart does not name the installed limberd"
 grep -qx "ExecReload=$prefix/bin/limber reload" "$units/limberd.service" || fail "ExecReload does not name the installed limber"
 [ -s "$units/limberd.socket" ] || fail "limberd.socket not installed"

@@ -2,6 +2,7 @@ import Foundation
 import LimberAudio
 import LimberCore
 import LimberHistory
+import LimberProtocol
 import Logging
 import NIOCore
 import ServiceLifecycle

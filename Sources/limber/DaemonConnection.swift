@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LimberCore
-import LimberDaemon
+import LimberProtocol
 
 /// How `limber` finds the daemon: `--socket`, else `$LIMBER_SOCKET`, else the default path.
 struct DaemonConnection: ParsableArguments {

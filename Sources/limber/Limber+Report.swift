@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LimberCore
 import LimberHistory
+import LimberProtocol
 import LimberReport
 
 extension Limber {

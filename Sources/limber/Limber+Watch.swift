@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LimberCore
-import LimberDaemon
+import LimberProtocol
 
 extension Limber {
     struct Watch: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LimberCore
+import LimberProtocol
 
 /// The `limber` client: offline script tools now, daemon control as it lands.
 @main

@@ -1,6 +1,6 @@
 import ArgumentParser
 import LimberCore
-import LimberDaemon
+import LimberProtocol
 
 extension Limber {
     struct ListSessions: AsyncParsableCommand {

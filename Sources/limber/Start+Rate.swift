@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LimberCore
-import LimberDaemon
 import LimberHistory
+import LimberProtocol
 
 extension Limber.Start {
     /// `start --rate`: rate, start, wait on a watch connection for the end, rate again.

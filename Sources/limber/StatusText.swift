@@ -1,5 +1,6 @@
 import Foundation
 import LimberCore
+import LimberProtocol
 
 /// How status and progress read in a terminal or a status bar.
 enum StatusText {

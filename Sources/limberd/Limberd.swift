@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LimberCore
 import LimberDaemon
+import LimberProtocol
 import Logging
 
 /// `limberd`: parses flags and runs the daemon; everything else lives in LimberDaemon.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import LimberCore
 import LimberHistory
+import LimberProtocol
 import Testing
 
 /// Breaks the real daemon settles land in its history database.

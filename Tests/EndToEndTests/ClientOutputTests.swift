@@ -1,5 +1,6 @@
 import Foundation
 import LimberCore
+import LimberProtocol
 import LimberSpawn
 import Testing
 

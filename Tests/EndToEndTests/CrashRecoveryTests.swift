@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LimberCore
+import LimberProtocol
 import LimberHistory
 import Testing
 

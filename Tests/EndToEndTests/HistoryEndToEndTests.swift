@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import LimberCore
-import LimberDaemon
 import LimberHistory
+import LimberProtocol
 import LimberSpawn
 import Testing
 

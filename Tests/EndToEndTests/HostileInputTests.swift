@@ -1,5 +1,6 @@
 import Foundation
 import LimberCore
+import LimberProtocol
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import LimberCore
+import LimberProtocol
 import Testing
 
 /// Guided sessions through the real limberd: what a watcher sees and when, and what

@@ -1,5 +1,6 @@
 import LimberCore
 import LimberDaemon
+import LimberProtocol
 import Synchronization
 
 /// A CueOutput and SessionAudio that remembers what the runner asked of it.

@@ -1,4 +1,5 @@
 import LimberCore
+import LimberProtocol
 import Logging
 import Synchronization
 import Testing

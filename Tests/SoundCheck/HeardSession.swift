@@ -2,6 +2,7 @@ import Foundation
 import LimberAudio
 import LimberCore
 import LimberDaemon
+import LimberProtocol
 
 #if canImport(Glibc)
 import Glibc

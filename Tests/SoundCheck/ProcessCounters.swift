@@ -7,6 +7,9 @@ import Glibc
 /// Per-process counters read from /proc.
 public struct ProcessCounters: Sendable {
     public var rssKiB: Int
+    /// Resident anonymous memory (heap, stacks): what the process itself made, not mapped files.
+    public var anonymousKiB: Int
+    public var threads: Int
     public var cpuMilliseconds: Double
     /// Voluntary context switches per thread id.
     public var contextSwitches: [String: Int]
@@ -15,8 +18,10 @@ public struct ProcessCounters: Sendable {
 
     public static func read(pid: Int32) -> ProcessCounters {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
-            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
+        func field(_ name: String) -> Int {
+            status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+                .flatMap { Int($0.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") } ?? 0
+        }
         let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
         // Fields after the command name (which may contain spaces): utime is field 14, stime 15.
         let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
@@ -35,7 +40,8 @@ public struct ProcessCounters: Sendable {
             }
         }
         return ProcessCounters(
-            rssKiB: rss, cpuMilliseconds: (utime + stime) / ticks * 1000, contextSwitches: switches, threadNames: names)
+            rssKiB: field("VmRSS"), anonymousKiB: field("RssAnon"), threads: field("Threads"),
+            cpuMilliseconds: (utime + stime) / ticks * 1000, contextSwitches: switches, threadNames: names)
     }
 
     /// Switches between two readings, thread by thread (threads that came and went count

@@ -1,6 +1,7 @@
 import Foundation
 import LimberCore
 import LimberDaemon
+import LimberProtocol
 import LimberSpawn
 import SoundCheck
 
@@ -137,52 +138,36 @@ func timingBenchmark(_ arguments: [String]) -> Int32 {
     }
 }
 
-/// An idle daemon: RSS, CPU and wake-ups per minute.
+/// An idle daemon, and each `--yardstick` program (a trivial one that only sleeps) over the
+/// same time: RSS, anonymous memory, threads, CPU and wake-ups per minute.
 func idleBenchmark(_ arguments: [String]) -> Int32 {
     let seconds = option("--seconds", in: arguments, default: 60)
     do {
         let daemon = try BenchDaemon(binDirectory: binDirectory(arguments), sessions: [:])
         defer { daemon.stop() }
+        let yardsticks = try values(of: "--yardstick", in: arguments).map { path in
+            (path, try ChildProcess(path, [], environment: ProcessInfo.processInfo.environment, stdout: .inherit, stderr: .inherit))
+        }
+        defer {
+            for (_, process) in yardsticks where process.signal(SIGTERM) { process.wait() }
+        }
+        let watched = [("limberd", daemon.pid)] + yardsticks.map { (($0.0 as NSString).lastPathComponent, $0.1.pid) }
         sleep(2)
-        let before = ProcessCounters.read(pid: daemon.pid)
+        let before = watched.map { ProcessCounters.read(pid: $0.1) }
         usleep(UInt32(seconds * 1_000_000))
-        let after = ProcessCounters.read(pid: daemon.pid)
         let perMinute = 60 / seconds
-        print(
-            String(
-                format: "idle: over %.0f s: RSS %.1f MB, CPU %.2f ms/min, wake-ups %.1f/min (voluntary context switches, all threads)",
-                seconds, Double(after.rssKiB) / 1024, (after.cpuMilliseconds - before.cpuMilliseconds) * perMinute,
-                Double(ProcessCounters.wakeups(from: before, to: after)) * perMinute))
+        for (index, (name, pid)) in watched.enumerated() {
+            let after = ProcessCounters.read(pid: pid)
+            print(
+                String(
+                    format: "idle: %@ over %.0f s: RSS %.1f MB, anonymous %.1f MB, %d threads, CPU %.2f ms/min, wake-ups %.1f/min (voluntary context switches, all threads)",
+                    name, seconds, Double(after.rssKiB) / 1024, Double(after.anonymousKiB) / 1024, after.threads,
+                    (after.cpuMilliseconds - before[index].cpuMilliseconds) * perMinute,
+                    Double(ProcessCounters.wakeups(from: before[index], to: after)) * perMinute))
+        }
         return 0
     } catch {
         FileHandle.standardError.write(Data("limber-bench idle: \(error)\n".utf8))
-        return 1
-    }
-}
-
-/// `limber status` as a process, and `status` requests over one connection.
-func statusBenchmark(_ arguments: [String]) -> Int32 {
-    let bin = binDirectory(arguments)
-    let requests = Int(option("--requests", in: arguments, default: 20000))
-    do {
-        let daemon = try BenchDaemon(binDirectory: bin, sessions: [:])
-        defer { daemon.stop() }
-        guard let roundTrip = timeProcess(bin + "/limber", ["status", "--socket", daemon.socket], runs: 40) else {
-            throw BenchError("limber status failed")
-        }
-        let client = try ControlClient(path: daemon.socket)
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<requests {
-            _ = try client.rawCall("status")
-        }
-        let sequential = Double(requests) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        print(
-            String(
-                format: "status: `limber status` process round trip median %.2f ms (p90 %.2f ms, 40 runs); %.0f requests/s over one connection (%d sequential request/reply pairs)",
-                roundTrip.median, roundTrip.p90, sequential, requests))
-        return 0
-    } catch {
-        FileHandle.standardError.write(Data("limber-bench status: \(error)\n".utf8))
         return 1
     }
 }

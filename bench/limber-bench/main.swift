@@ -9,11 +9,11 @@ let commands: [String: (summary: String, run: ([String]) -> Int32)] = [
     "heard": ("cues as recorded at PulseAudio and PipeWire null sinks, quiet and loaded: onset error, first-cue latency, CPU, wake-ups [--seconds N] [--servers LIST]", heardBenchmark),
     "timing": ("cue timing error over a session of 250 ms steps with both cores busy [--seconds N] [--device PCM] [--no-load]", timingBenchmark),
     "render": ("render the whole cue vocabulary [--runs N]: median and best ms", renderBenchmark),
-    "idle": ("an idle limberd: RSS, CPU ms and wake-ups per minute [--seconds N]", idleBenchmark),
+    "idle": ("an idle limberd beside trivial programs: RSS, anonymous memory, threads, CPU ms and wake-ups per minute [--seconds N] [--yardstick PATH]...", idleBenchmark),
     "history-gen": ("write N days of realistic history to a database [--days N] --out FILE", historyGenerate),
     "history-stats": ("`limber stats --days 365` wall time on a database, and its size --bin DIR --db FILE [--runs N]", historyStatsBenchmark),
     "report": ("`limber report --days 1825` wall time and file size --bin DIR --db FILE [--runs N] [--days N]", reportBenchmark),
-    "status": ("`limber status` round trip and status requests/s over one connection [--requests N]", statusBenchmark),
+    "status": ("`limber status` round trip beside trivial programs, binary sizes, status requests/s over one connection [--runs N] [--yardstick PATH]... [--requests N]", statusBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

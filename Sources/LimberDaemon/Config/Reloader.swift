@@ -1,5 +1,6 @@
 import Foundation
 import LimberCore
+import LimberProtocol
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -26,7 +27,7 @@ public struct Reloader: Sendable {
             logger.error(
                 "config refused on reload; the old one stays in force",
                 metadata: ["file": "\(configPath)", "errors": "\((error.details ?? [error.message]).joined(separator: "; "))"])
-            throw error
+            throw ControlError(error)
         }
         output.update(settings: ConfigFile.audioSettings(config, device: device))
         await scheduler.update(config: config)

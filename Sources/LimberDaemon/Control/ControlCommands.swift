@@ -1,5 +1,6 @@
 import Foundation
 import LimberCore
+import LimberProtocol
 import Logging
 
 /// Carries out control requests: the one place that knows what each command does.

@@ -1,4 +1,5 @@
 import LimberCore
+import LimberProtocol
 
 /// Where the daemon sends cues outside a session; the real one is LimberAudio's `CuePlayer`.
 ///

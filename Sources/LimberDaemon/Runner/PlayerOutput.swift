@@ -1,5 +1,6 @@
 import LimberAudio
 import LimberCore
+import LimberProtocol
 import Synchronization
 
 /// The real cue output: LimberAudio's `CuePlayer`, which places each cue at the sample of

@@ -1,5 +1,6 @@
 import Foundation
 import LimberCore
+import LimberProtocol
 import Logging
 
 /// Plays one compiled timeline at a time against absolute deadlines on a monotonic clock.

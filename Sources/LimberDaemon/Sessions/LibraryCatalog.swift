@@ -1,5 +1,6 @@
 import Foundation
 import LimberCore
+import LimberProtocol
 
 /// The daemon's sessions: the search path (or `--sessions` directories), compiled on demand.
 ///

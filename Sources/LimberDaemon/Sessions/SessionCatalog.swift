@@ -1,4 +1,5 @@
 import LimberCore
+import LimberProtocol
 
 /// Where the daemon finds and compiles sessions.
 public protocol SessionCatalog: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import LimberCore
+import LimberProtocol
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The JSON conventions of the control protocol: snake_case keys, one object per line.
 public enum ControlCodec {

@@ -1,3 +1,5 @@
+import LimberCore
+
 /// One line of a `watch` stream: a state change or a cue.
 ///
 /// `mono` is seconds on the daemon's monotonic clock (since the daemon started);

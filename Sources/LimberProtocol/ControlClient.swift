@@ -1,31 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-import LimberCore
+#endif
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Why the client could not get an answer from the daemon.
-public struct ClientError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, Hashable {
-        /// Nothing listens at the socket path.
-        case notRunning
-        /// The socket exists but talking to it failed.
-        case io
-        /// The daemon answered with something that is not a reply.
-        case protocolError
-    }
-
-    public var code: Code
-    public var message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
-}
 
 /// A blocking connection to limberd's control socket: one request line, one reply line.
 ///
@@ -164,21 +145,5 @@ public final class ControlClient {
             }
             offset += written
         }
-    }
-}
-
-/// Finds the control socket the way both limberd and limber do.
-public enum ControlSocketPath {
-    /// `--socket`, else `$LIMBER_SOCKET`, else `$XDG_RUNTIME_DIR/limber/control.sock`.
-    public static func resolve(
-        explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        useLimberSocketVariable: Bool = true
-    ) -> String? {
-        if let explicit, !explicit.isEmpty { return explicit }
-        if useLimberSocketVariable, let value = environment["LIMBER_SOCKET"], !value.isEmpty { return value }
-        if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty {
-            return runtime + "/limber/control.sock"
-        }
-        return nil
     }
 }

@@ -1,3 +1,5 @@
+import LimberCore
+
 /// The version of the newline-delimited JSON control protocol (docs/protocol.md).
 public let controlProtocolVersion = 1
 
