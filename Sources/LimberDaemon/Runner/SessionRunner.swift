@@ -16,9 +16,9 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         case shutdown
     }
 
-    private typealias Mark = TimelineMark
+    typealias Mark = TimelineMark
 
-    private struct Active {
+    struct Active {
         var timeline: Timeline
         var marks: [(offset: Int64, mark: Mark)]
         /// Instant at which position 0 is due; meaningful while running.
@@ -45,20 +45,20 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         }
     }
 
-    private let clock: C
-    private let epoch: C.Instant
-    private let output: any SessionAudio<C.Instant>
-    private let events: EventHub
-    private let logger: Logger
-    private let onStart: @Sendable (RunRecord) -> Void
-    private let onProgress: @Sendable (RunRecord) -> Void
-    private let onRecord: @Sendable (RunRecord) -> Void
-    private let preroll: Duration
-    private var active: Active?
-    private var timer: Task<Void, Never>?
-    private var generation: UInt64 = 0
+    let clock: C
+    let epoch: C.Instant
+    let output: any SessionAudio<C.Instant>
+    let events: EventHub
+    let logger: Logger
+    let onStart: @Sendable (RunRecord) -> Void
+    let onProgress: @Sendable (RunRecord) -> Void
+    let onRecord: @Sendable (RunRecord) -> Void
+    let preroll: Duration
+    var active: Active?
+    var timer: Task<Void, Never>?
+    var generation: UInt64 = 0
     /// Set while `start` waits for the audio stream to play.
-    private var starting: UInt64?
+    var starting: UInt64?
 
     /// How long after the audio stream is seen playing a session's position 0 is due: more
     /// than the ~50 ms the player writes ahead, so even the first cue is placed exactly.
@@ -239,167 +239,9 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         epoch.duration(to: clock.now).inSeconds
     }
 
-    // MARK: Timing
-
-    /// How far ahead of a resume, next or previous the new position is due: just past what
-    /// the audio stream has already written, so the cue there is placed exactly (not late)
-    /// and still heard within about 50 ms of the command.
-    private var jumpLead: Duration {
-        let ahead = output.writeAhead
-        return ahead > .zero ? min(ahead + .milliseconds(5), .milliseconds(500)) : .zero
-    }
-
-    private func jump(to offsetMs: Int64) {
-        guard var current = active else { return }
-        let now = clock.now
-        let position = Duration.milliseconds(offsetMs)
-        if current.pausedAt != nil {
-            current.pausedAt = position
-        } else {
-            // The end needs no lead: `next` on the last step ends the session at once.
-            let lead = offsetMs < current.timeline.totalMs ? jumpLead : .zero
-            current.origin = now.advanced(by: lead - position)
-            current.floor = position
-        }
-        if let index = current.timeline.segments.lastIndex(where: { $0.offsetMs <= offsetMs }) {
-            current.segment = index
-        }
-        current.nextMark = current.marks.firstIndex { $0.offset >= offsetMs } ?? current.marks.count
-        active = current
-        cancelTimer()
-        output.cancelScheduled()
-        if current.pausedAt == nil {
-            scheduleAudio()
-            fireDue()
-        }
-    }
-
-    /// Emits every mark that is due, then sleeps until the next one.
-    private func fireDue() {
-        guard let current = active, current.pausedAt == nil else { return }
-        let now = clock.now
-        let position = current.origin.duration(to: now)
-        var index = current.nextMark
-        while index < current.marks.count, Duration.milliseconds(current.marks[index].offset) <= position {
-            let (offset, mark) = current.marks[index]
-            let due = current.origin.advanced(by: .milliseconds(offset))
-            index += 1
-            active?.nextMark = index
-            emit(mark, offset: offset, now: now, due: due)
-            if active?.generation != current.generation { return }
-        }
-        guard index < current.marks.count else { return }
-        let deadline = current.origin.advanced(by: .milliseconds(current.marks[index].offset))
-        let generation = current.generation
-        let clock = self.clock
-        cancelTimer()
-        timer = Task { [weak self] in
-            do {
-                try await clock.sleep(until: deadline, tolerance: nil)
-            } catch {
-                return
-            }
-            await self?.timerFired(generation: generation)
-        }
-    }
-
-    private func timerFired(generation: UInt64) {
-        guard active?.generation == generation else { return }
-        timer = nil
-        fireDue()
-    }
-
-    private func emit(_ mark: Mark, offset: Int64, now: C.Instant, due: C.Instant) {
-        guard let current = active else { return }
-        let timeline = current.timeline
-        switch mark {
-        case .segment(let index):
-            active?.segment = index
-            let segment = timeline.segments[index]
-            publish(
-                .step, at: now, due: due, step: index, text: segment.text, offsetMs: offset,
-                durationMs: segment.durationMs)
-            // The start's record covers step 0.
-            if index > 0 { onProgress(record(of: current, at: now, outcome: .running, reason: nil)) }
-        case .cue(let index):
-            let event = timeline.cues[index]
-            let heard = current.tokens[index].flatMap { output.heardInstant(of: $0) }
-            publish(
-                .cue, at: now, due: due, heard: heard, step: event.segmentIndex, text: event.text, cue: event.cue,
-                offsetMs: offset)
-        case .end:
-            finish(outcome: .completed, reason: nil)
-        }
-    }
-
-    private func scheduleAudio() {
-        guard let current = active else { return }
-        output.cancelScheduled()
-        var tokens: [Int: Int] = [:]
-        for (offset, mark) in current.marks[current.nextMark...] {
-            guard case .cue(let index) = mark else { continue }
-            let due = current.origin.advanced(by: .milliseconds(offset))
-            tokens[index] = output.schedule(current.timeline.cues[index].cue, at: due)
-        }
-        active?.tokens = tokens
-    }
-
-    private func finish(outcome: RunRecord.Outcome, reason: StopReason?) {
-        guard let current = active else { return }
-        let now = clock.now
-        cancelTimer()
-        if outcome == .stopped { output.cancelScheduled() }
-        output.endSession()
-        let timeline = current.timeline
-        let record = record(of: current, at: now, outcome: outcome, reason: reason)
-        let elapsed = min(timeline.totalMs, max(0, position(of: current, at: now).wholeMilliseconds))
-        active = nil
-        generation &+= 1
-        // Recorded before it is announced: whoever hears the end finds it in the history.
-        onRecord(record)
-        publish(
-            outcome == .completed ? .sessionFinished : .sessionStopped, at: now,
-            session: timeline.id, offsetMs: elapsed, reason: reason?.rawValue, sessionKind: timeline.kind)
-        logger.info(
-            "session \(outcome.rawValue)",
-            metadata: ["session": "\(timeline.id)", "elapsed_ms": "\(elapsed)", "reason": "\(reason?.rawValue ?? "-")"])
-    }
-
-    /// The run's record as of `now`.
-    private func record(of run: Active, at now: C.Instant, outcome: RunRecord.Outcome, reason: StopReason?) -> RunRecord {
-        let elapsed = min(run.timeline.totalMs, max(0, position(of: run, at: now).wholeMilliseconds))
-        return RunRecord(
-            key: run.generation, timeline: run.timeline, started: run.started, elapsedMs: elapsed,
-            actualMs: run.activeTime(at: now).wholeMilliseconds, skipped: run.skipped, outcome: outcome,
-            reason: reason?.rawValue)
-    }
-
-    private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
-    }
-
-    private func position(of run: Active, at now: C.Instant) -> Duration {
-        run.pausedAt ?? max(run.origin.duration(to: now), run.floor)
-    }
-
-    private func publish(
-        _ kind: ControlEvent.Kind, at now: C.Instant, due: C.Instant? = nil, heard: C.Instant? = nil, session: String? = nil,
-        name: String? = nil, step: Int? = nil, steps: Int? = nil, text: String? = nil, cue: Cue? = nil, offsetMs: Int64? = nil,
-        durationMs: Int64? = nil, reason: String? = nil, sessionKind: SessionKind? = nil
-    ) {
-        events.publish(
-            ControlEvent(
-                event: kind, mono: epoch.duration(to: now).inSeconds,
-                due: due.map { epoch.duration(to: $0).inSeconds }, heard: heard.map { epoch.duration(to: $0).inSeconds },
-                wall: WallTime.iso8601(),
-                session: session ?? active?.timeline.id, name: name, step: step, steps: steps, text: text, cue: cue,
-                offsetMs: offsetMs, durationMs: durationMs, reason: reason, sessionKind: sessionKind ?? active?.timeline.kind))
-    }
-
     // MARK: Pure helpers
 
-    private static var noSession: ControlError {
+    static var noSession: ControlError {
         ControlError(.noSession, "no session is running; start one with `limber start ID`")
     }
 }
