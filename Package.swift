@@ -86,7 +86,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "limber-bench",
-            dependencies: ["LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "SoundCheck"],
+            dependencies: [
+                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "SoundCheck",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "bench/limber-bench"
         ),
         // Real sound servers, a recorder at their sink's monitor and cue onset matching: what

@@ -23,7 +23,10 @@ history=$(mktemp -d)
 "$bin/limber-bench" report --bin "$bin" --db "$history/history.sqlite" --runs "${REPORT_RUNS:-15}"
 rm -rf "$history"
 "$bin/limber-bench" render
+"$bin/limber-bench" checkpoint
 "$bin/limber-bench" status --bin "$bin" --runs "${STATUS_RUNS:-101}" \
     --yardstick "$bin/trivial" --yardstick "$bin/trivial-foundation"
 "$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}"
+# A 2-minute irregular session per server, quiet and loaded: about 10 minutes in all.
+"$bin/limber-bench" heard --bin "$bin" --seconds "${HEARD_SECONDS:-120}"
 "$bin/limber-bench" idle --bin "$bin" --seconds "${IDLE_SECONDS:-60}" --yardstick "$bin/idle-async"

@@ -14,9 +14,12 @@
 /// - **Drift.** Once locked, the origin moves only when the median of the estimates of the
 ///   last ``Tuning/window`` × ``Tuning/sampleEvery`` seconds (10 s, one every 50 ms) is more
 ///   than ``Tuning/deadband`` away, and then by at most ``Tuning/maximumSlew`` seconds per
-///   second. The window spans several periods of PipeWire's delay sawtooth (±8 ms over about
-///   2 s), so jitter never moves a cue: a moving origin would shift every later cue against
-///   the first one. A real clock drift (tens to hundreds of ppm) is followed without a jump.
+///   second. Once locked, the stream's own frame count is the clock: a moving origin shifts
+///   every later cue against the first one, so reports must not move it. They are noisy
+///   (PipeWire's delay has a ±8 ms sawtooth over about 2 s) and can be wrong for good (under
+///   load pipewire-pulse shifted its reported delay by 22 ms for the rest of a session while
+///   the audio itself went on unbroken), so only a clock that has drifted by more than the
+///   deadband (200 ppm does that in 4 minutes) is followed, gradually.
 /// - **Re-measuring.** When at least ``Tuning/jumpReports`` estimates in a row, over at
 ///   least ``Tuning/jumpPersistence``, sit more than ``Tuning/jump`` away on the same side
 ///   (the server lost or inserted audio; a brief burst of odd reports is not that), the origin is
@@ -59,11 +62,11 @@ public struct PlaybackClock: Sendable {
         public var lockPatience = 0.5
         public var window = 200
         public var sampleEvery = 0.050
-        public var deadband = 0.012
+        public var deadband = 0.050
         public var maximumSlew = 0.001
-        public var jump = 0.020
+        public var jump = 0.100
         public var jumpReports = 6
-        public var jumpPersistence = 0.300
+        public var jumpPersistence = 1.5
 
         public init() {}
     }
@@ -104,6 +107,14 @@ public struct PlaybackClock: Sendable {
         candidates.removeAll()
         consumingSince = nil
         clearWindow()
+    }
+
+    /// Fixes the origin outright, for a device with no clock of its own (`null`, a file):
+    /// its frames are "heard" on the monotonic clock from the first write.
+    public mutating func lock(origin: Double) -> Change {
+        reset()
+        self.origin = origin
+        return .locked(origin: origin)
     }
 
     /// Takes one report; returns what it changed, if anything.

@@ -24,6 +24,10 @@ struct PlaybackLoop {
     }
 
     func run() {
+        // Named from the thread itself: that is when Foundation passes it to the kernel.
+        Thread.current.name = "limber-audio"
+        let priority = AudioThreadPriority.raise()
+        logger.debug("audio thread scheduling: \(priority)")
         defer {
             core.withState {
                 $0.threadExited = true
@@ -168,7 +172,12 @@ struct PlaybackLoop {
                 let elapsed = firstWrite.map { Int64((nowMono - $0) * Self.rate) } ?? 0
                 report = .init(time: nowMono, written: written, delay: max(0, written - elapsed), running: firstWrite != nil)
             }
-            switch clock.observe(report) {
+            let change = if stream.isClockless, clock.origin == nil, let firstWrite {
+                clock.lock(origin: firstWrite)
+            } else {
+                clock.observe(report)
+            }
+            switch change {
             case .locked(let origin)?:
                 lockedAt = nowMono
                 let preroll = nowInstant - opened

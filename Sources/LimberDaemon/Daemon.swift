@@ -108,7 +108,11 @@ public enum Daemon {
             path: HistoryDatabase.path(stateDirectory: paths.stateDirectory), logger: logger)
         let runner = SessionRunner(
             clock: ContinuousClock(), output: output, events: events, logger: logger,
-            preroll: SessionRunner<ContinuousClock>.audioPreroll, onRecord: { history.recordRun($0) })
+            preroll: SessionRunner<ContinuousClock>.audioPreroll,
+            // A run's row is on disk from its start (before the reply) to its end; the
+            // checkpoints between are queued, off the timing path.
+            onStart: { history.recordRunDurably($0) }, onProgress: { history.recordRun($0) },
+            onRecord: { history.recordRunDurably($0) })
         let scheduler = BreakScheduler(
             config: config, stateFile: StateFile(path: paths.stateDirectory + "/state.json", logger: logger),
             output: output, events: events, hooks: HookRunner(logger: logger), logger: logger, epoch: epoch,

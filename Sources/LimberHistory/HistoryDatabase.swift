@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Why the history database could not be opened, read or written; the message names the file
 /// and what to do.
@@ -117,8 +118,44 @@ public enum HistoryDatabase {
             }
             try db.create(index: "pain_time", on: "pain", columns: ["time"])
         }
+        migrator.registerMigration("v2: session runs in progress (running, interrupted)") { db in
+            // SQLite cannot change a CHECK constraint in place: rebuild the table with every
+            // row and id. Spelled out, not shared with v1, because a shipped migration is frozen.
+            try db.create(table: "session_runs_v2") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("session", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("started", .text).notNull()
+                t.column("ended", .text).notNull()
+                t.column("planned_ms", .integer).notNull()
+                t.column("actual_ms", .integer).notNull()
+                t.column("steps_completed", .integer).notNull()
+                t.column("steps", .integer).notNull()
+                t.column("steps_skipped", .integer).notNull().defaults(to: 0)
+                t.column("outcome", .text).notNull()
+                    .check(sql: "outcome IN ('completed', 'stopped', 'running', 'interrupted')")
+                t.column("reason", .text)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO session_runs_v2 (id, session, name, kind, started, ended, planned_ms, actual_ms,
+                        steps_completed, steps, steps_skipped, outcome, reason)
+                    SELECT id, session, name, kind, started, ended, planned_ms, actual_ms,
+                        steps_completed, steps, steps_skipped, outcome, reason FROM session_runs
+                    """)
+            try db.drop(table: "session_runs")
+            try db.rename(table: "session_runs_v2", to: "session_runs")
+            try db.create(index: "session_runs_started", on: "session_runs", columns: ["started"])
+            // Nearly always empty: finds the runs a crash left `running` without a scan.
+            try db.execute(sql: "CREATE INDEX session_runs_running ON session_runs (outcome) WHERE outcome = 'running'")
+        }
         return migrator
     }
+
+    /// Serialises migrations within the process: limberd's writers must not race to create
+    /// the schema (the loser of such a race fails with SQLITE_BUSY_SNAPSHOT).
+    private static let migrating = Mutex(())
 
     /// Opens (creating and migrating) the database for writing.
     public static func openForWriting(path: String) throws(HistoryError) -> DatabaseQueue {
@@ -131,7 +168,7 @@ public enum HistoryDatabase {
         }
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            try migrator.migrate(queue)
+            try migrating.withLock { _ in try migrator.migrate(queue) }
             return queue
         } catch {
             throw HistoryError.from(error, path: path)
@@ -154,15 +191,58 @@ public enum HistoryDatabase {
         }
     }
 
-    /// Inserts `records` (call inside a write transaction).
+    /// Inserts `records` (call inside a write transaction); a run's state is a new row here.
     public static func insert(_ records: [HistoryRecord], into db: Database) throws {
+        var runRows: [UInt64: Int64] = [:]
+        try write(records, into: db, runRows: &runRows)
+    }
+
+    /// Writes `records` (call inside a write transaction). `runRows` maps the runner's keys to
+    /// the rows of runs already written, so that a run's later states update its row.
+    ///
+    /// A break already present (same kind and due time) is not written again: limberd writes
+    /// a settled break before it saves the state that settles it, so a crash between the two
+    /// settles the same break again after the restart.
+    public static func write(_ records: [HistoryRecord], into db: Database, runRows: inout [UInt64: Int64]) throws {
         for record in records {
             switch record {
             case .run(let entry): try entry.insert(db)
-            case .breakEnded(let entry): try entry.insert(db)
+            case .runState(let key, let entry):
+                if let id = runRows[key] {
+                    try updateRun(id: id, to: entry, in: db)
+                } else {
+                    try entry.insert(db)
+                    runRows[key] = db.lastInsertedRowID
+                }
+            case .breakEnded(let entry):
+                let present = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM breaks WHERE due = ? AND kind = ?)",
+                    arguments: [entry.due, entry.kind.rawValue]) ?? false
+                if !present { try entry.insert(db) }
             case .pain(let entry): try entry.insert(db)
             }
         }
+    }
+
+    /// Brings a run's row to `entry`: a checkpoint, or its end. Only a row still `running`
+    /// changes, so a checkpoint queued behind the run's end never reopens it.
+    private static func updateRun(id: Int64, to entry: SessionRunEntry, in db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                UPDATE session_runs SET ended = ?, actual_ms = ?, steps_completed = ?, steps_skipped = ?, outcome = ?,
+                    reason = ? WHERE id = ? AND outcome = 'running'
+                """)
+        try statement.execute(arguments: [
+            entry.ended, entry.actualMs, entry.stepsCompleted, entry.stepsSkipped, entry.outcome, entry.reason, id,
+        ])
+    }
+
+    /// Turns the runs a crash left `running` into `interrupted`, keeping the progress of their
+    /// last checkpoint; returns how many. limberd calls it once, when it first opens the
+    /// database and before it writes a run of its own.
+    public static func interruptRunningRuns(_ db: Database) throws -> Int {
+        try db.execute(sql: "UPDATE session_runs SET outcome = 'interrupted' WHERE outcome = 'running'")
+        return db.changesCount
     }
 
     /// Opens the database at `path` (creating its directory, owner-only, and its schema),

@@ -98,6 +98,7 @@ public enum HistoryItem: Sendable, Hashable, Encodable {
             let minutes = String(format: "%.1f", Double(entry.actualMs) / 60_000)
             var text = "\(when)  session  \(entry.session) (\(entry.kind)) \(entry.outcome), \(minutes) min, \(entry.stepsCompleted)/\(entry.steps) steps"
             if let reason = entry.reason { text += " (\(reason))" }
+            if let note = SessionRunEntry.outcomeNotes[entry.outcome] { text += " (\(note))" }
             return text
         case .breakEntry(let entry):
             var text = "\(when)  break    \(entry.kind.rawValue) \(entry.outcome.rawValue)"

@@ -5,16 +5,23 @@ import Synchronization
 
 /// One record on its way into the database.
 public enum HistoryRecord: Sendable, Hashable {
+    /// A run as one finished row.
     case run(SessionRunEntry)
+    /// The latest state of this daemon's run `key`: its row the first time, an update of that
+    /// row after (a checkpoint, or its end).
+    case runState(key: UInt64, SessionRunEntry)
     case breakEnded(BreakEntry)
     case pain(PainEntry)
 }
 
-/// The daemon's writer: `record…` calls return at once, and ``run()`` writes behind them.
+/// The daemon's writer: `record…` calls return at once, and ``run()`` writes behind them;
+/// ``recordDurably(_:)`` writes before it returns.
 ///
-/// The calls only put the record on an unbounded in-memory queue (an `AsyncStream`), so a
-/// cue or a timer is never held up by disk I/O. ``run()`` writes each record in its own
-/// transaction. When the database cannot be written (locked, read-only, damaged, missing
+/// The queued calls only put the record on an unbounded in-memory queue (an `AsyncStream`),
+/// so a cue or a timer is never held up by disk I/O: session checkpoints go this way. ``run()``
+/// writes what is queued, one transaction per batch. The moments that a reply or the state
+/// file reports as done (a session's start and end, a settled break) are written durably
+/// instead, on the caller's thread. When the database cannot be written (locked, read-only, damaged, missing
 /// directory), records stay queued in memory and are retried with backoff; the problem is
 /// logged once as a warning naming the file and the fix, and its recovery once as a notice.
 public final class HistoryRecorder: Sendable {
@@ -39,6 +46,7 @@ public final class HistoryRecorder: Sendable {
     private let continuation: AsyncStream<HistoryRecord>.Continuation
     private let finishing = Atomic<Bool>(false)
     private let nap = Mutex<Task<Void, Never>?>(nil)
+    private let store: HistoryStore
 
     /// - Parameters:
     ///   - path: the database file, created with its schema on the first write.
@@ -55,12 +63,34 @@ public final class HistoryRecorder: Sendable {
         self.maximumRetry = maximumRetry
         self.queueLimit = queueLimit
         self.onEvent = onEvent
+        store = HistoryStore(path: path)
         (stream, continuation) = AsyncStream<HistoryRecord>.makeStream(bufferingPolicy: .unbounded)
     }
 
     /// Queues any record; returns at once.
     public func record(_ record: HistoryRecord) {
         continuation.yield(record)
+    }
+
+    /// Writes `record` before returning (one commit: an fsync, a few milliseconds), through
+    /// the connection ``run()`` uses. When the database cannot be written, the record is
+    /// queued as ``record(_:)`` does, and ``run()`` retries it and reports the problem.
+    public func recordDurably(_ record: HistoryRecord) {
+        do {
+            let opened = try store.write([record])
+            reportInterrupted(opened)
+            onEvent(.written(count: 1))
+        } catch {
+            logger.debug("durable write failed; the record is queued", metadata: ["file": "\(path)", "error": "\(error)"])
+            self.record(record)
+        }
+    }
+
+    private func reportInterrupted(_ opened: HistoryStore.Opened) {
+        guard opened.interrupted > 0 else { return }
+        logger.notice(
+            "limberd stopped last time during \(opened.interrupted == 1 ? "a session" : "\(opened.interrupted) sessions"); recorded as interrupted, with the progress of the last step reached (see limber history)",
+            metadata: ["file": "\(path)", "interrupted": "\(opened.interrupted)"])
     }
 
     /// Queues a break that has been settled (taken, natural, snoozed, skipped or missed).
@@ -111,14 +141,14 @@ public final class HistoryRecorder: Sendable {
 
     /// Writes queued records until ``finish()`` and the queue is drained, or until cancelled.
     public func run() async {
-        var queue: DatabaseQueue?
         var pending: [HistoryRecord] = []
         var delay = firstRetry
         var failing = false
-        // Open (and migrate, and recover a WAL left by a crash) at start, so a broken file is
-        // reported when limberd starts rather than when the first session ends.
+        // Open (and migrate, recover a WAL left by a crash, and mark the runs it cut short
+        // interrupted) at start, so a broken file is reported when limberd starts rather than
+        // when the first session ends.
         do {
-            queue = try HistoryDatabase.openForWriting(path: path)
+            reportInterrupted(try store.open())
         } catch {
             logger.warning(
                 "\(error.message); sessions and breaks go on, and records will be kept in memory and retried",
@@ -135,14 +165,7 @@ public final class HistoryRecorder: Sendable {
             }
             while !pending.isEmpty {
                 do {
-                    let database: DatabaseQueue
-                    if let queue {
-                        database = queue
-                    } else {
-                        database = try HistoryDatabase.openForWriting(path: path)
-                        queue = database
-                    }
-                    try write(pending, to: database)
+                    reportInterrupted(try store.write(pending))
                     let count = pending.count
                     pending.removeAll()
                     if failing {
@@ -155,8 +178,6 @@ public final class HistoryRecorder: Sendable {
                     onEvent(.written(count: count))
                 } catch {
                     let problem = HistoryError.from(error, path: path)
-                    // A fresh connection after the file is fixed or replaced.
-                    queue = nil
                     if !failing {
                         logger.warning(
                             "\(problem.message); sessions and breaks go on, and records are kept in memory and retried",
@@ -175,8 +196,5 @@ public final class HistoryRecorder: Sendable {
                 }
             }
         }
-    }
-    private func write(_ records: [HistoryRecord], to database: DatabaseQueue) throws {
-        try database.write { db in try HistoryDatabase.insert(records, into: db) }
     }
 }

@@ -20,7 +20,9 @@ public struct SessionRunEntry: Sendable, Hashable, Codable, FetchableRecord, Per
     public var stepsCompleted: Int
     public var steps: Int
     public var stepsSkipped: Int
-    /// `completed` or `stopped`.
+    /// `completed` or `stopped`; `running` while limberd runs it (the row is written at its
+    /// start and checkpointed at each step); `interrupted` when limberd died during it (kill -9,
+    /// crash, power cut), with the progress of its last checkpoint.
     public var outcome: String
     /// Why a stopped run stopped: `user`, `replaced`, `shutdown`.
     public var reason: String?
@@ -73,6 +75,12 @@ public struct SessionRunEntry: Sendable, Hashable, Codable, FetchableRecord, Per
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// What `limber history` adds to the outcomes that need saying in words.
+    public static let outcomeNotes = [
+        "running": "in progress, or limberd was killed and has not started since",
+        "interrupted": "limberd stopped unexpectedly; progress as of the last step reached",
+    ]
 }
 
 /// One movement or posture break: a row of `breaks`.

@@ -80,8 +80,9 @@ extension ReportPage {
                             row.element("td", ["class": "text"], text: run.name)
                             row.element("td", ["class": "text kind"], text: run.kind)
                             row.element("td", text: Number.tenth(Double(run.actualMs) / 60_000))
-                            let stopped = run.outcome == "completed" ? "" : " stopped"
-                            row.element("td", ["class": "steps"], text: "\(run.stepsCompleted)/\(run.steps)\(stopped)")
+                            // stopped, interrupted (limberd died during it) or running
+                            let ended = run.outcome == "completed" ? "" : " \(run.outcome)"
+                            row.element("td", ["class": "steps"], text: "\(run.stepsCompleted)/\(run.steps)\(ended)")
                             row.element("td", ["data-figure": "before"], text: session.before.map(String.init) ?? "–")
                             row.element("td", ["data-figure": "after"], text: session.after.map(String.init) ?? "–")
                         }

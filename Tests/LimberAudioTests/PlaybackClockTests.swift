@@ -111,7 +111,16 @@ struct PlaybackClockTests {
         #expect(errors.allSatisfy { abs($0) < 0.000_1 })
     }
 
-    @Test("an underrun that loses 250 ms is re-measured at once; a 5 ms glitch is not")
+    @Test("reported delay shifted by 22 ms for good, the audio unbroken (pipewire-pulse under load): the mapping stays")
+    func reportShift() {
+        var model = ModelStream()
+        model.delayError = { time in time > 5 ? 0.022 : 0 }
+        let (clock, changes, _) = run(model, seconds: 60)
+        #expect(changes.count == 1, "\(changes)")
+        #expect(clock.slewed == 0)
+    }
+
+    @Test("an underrun that loses 250 ms is re-measured within 2 s; a 5 ms glitch is not")
     func underruns() {
         var model = ModelStream()
         model.inserted = { time in time > 4 ? 0.250 : 0 }
@@ -133,10 +142,10 @@ struct PlaybackClockTests {
     func drift(ppm: Double) {
         var model = ModelStream()
         model.speed = 1 + ppm * 1e-6
-        let (clock, changes, errors) = run(model, seconds: 120)
+        let (clock, changes, errors) = run(model, seconds: 600)
         #expect(changes.count == 1, "\(changes)")
         #expect(errors.allSatisfy { abs($0) < clock.tuning.deadband + 0.002 }, "worst \(errors.map(abs).max() ?? 0) s")
-        #expect(abs(clock.slewed) > 0.010, "the drift (24 ms over 2 min) was followed")
+        #expect(abs(clock.slewed) > 0.050, "the drift (120 ms over 10 min) was followed")
     }
 
     @Test("reset forgets the mapping")

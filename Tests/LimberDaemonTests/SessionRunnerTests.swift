@@ -31,13 +31,17 @@ struct RunnerHarness {
     let output = RecordingOutput()
     let hub = EventHub(logger: Logger(label: "test"))
     let records = RecordLog()
+    /// The start's record and the checkpoints, in order.
+    let checkpoints = RecordLog()
     let runner: SessionRunner<ManualClock>
     let events: AsyncStream<ControlEvent>
 
     init() {
         let records = self.records
+        let checkpoints = self.checkpoints
         runner = SessionRunner(
             clock: clock, output: output, events: hub, logger: Logger(label: "test"),
+            onStart: { checkpoints.append($0) }, onProgress: { checkpoints.append($0) },
             onRecord: { record in records.append(record) })
         events = hub.subscribe()
     }

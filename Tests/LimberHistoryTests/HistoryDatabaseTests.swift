@@ -18,7 +18,9 @@ func temporaryDirectory() throws -> URL {
         let path = directory.appendingPathComponent("history.sqlite").path
         let queue = try HistoryDatabase.openForWriting(path: path)
         try queue.read { (db: Database) throws in
-            #expect(try HistoryDatabase.migrator.appliedIdentifiers(db) == ["v1: session_runs, breaks, pain"])
+            #expect(try HistoryDatabase.migrator.appliedIdentifiers(db) == [
+                "v1: session_runs, breaks, pain", "v2: session runs in progress (running, interrupted)",
+            ])
             #expect(try db.columns(in: "session_runs").map(\.name) == [
                 "id", "session", "name", "kind", "started", "ended", "planned_ms", "actual_ms", "steps_completed",
                 "steps", "steps_skipped", "outcome", "reason",

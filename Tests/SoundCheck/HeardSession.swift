@@ -39,6 +39,11 @@ public struct HeardSession {
         public var actLatenciesMs: [(command: String, ms: Double)]
         public var cpuPercent: Double
         public var wakeupsPerSecond: Double
+        /// The same for parec recording the monitor meanwhile (a peer audio client).
+        public var recorderCPUPercent: Double
+        public var recorderWakeupsPerSecond: Double
+        /// Wake-ups per second by thread name, busiest first.
+        public var wakeupsByThread: [(thread: String, perSecond: Double)]
         public var audio: AudioReport
 
         /// Cues not found, or found more than `tolerance` ms from their place.
@@ -83,6 +88,7 @@ public struct HeardSession {
         let control = try ControlClient(path: socket)
         let offset = try Self.clockOffset(control)
         let before = ProcessCounters.read(pid: daemonPID)
+        let recorderBefore = ProcessCounters.read(pid: recorder.pid)
         let began = ContinuousClock.now
         let _: StatusResult = try control.call("start", args: ["id": .string(id)])
         let startedAt = ContinuousClock.now
@@ -106,6 +112,7 @@ public struct HeardSession {
         }
         let elapsed = (ContinuousClock.now - began) / .seconds(1)
         let after = ProcessCounters.read(pid: daemonPID)
+        let recorderAfter = ProcessCounters.read(pid: recorder.pid)
         // A fresh connection: the daemon closes control connections idle for a while.
         let audio = try (ControlClient(path: socket).call("status") as StatusResult).audio
         // Let the last cue ring out (the end cue lasts 1.1 s), so that the next session's
@@ -145,9 +152,14 @@ public struct HeardSession {
         }
         let cpu = (after.cpuMilliseconds - before.cpuMilliseconds) / 1000 / elapsed * 100
         let wakeups = Double(ProcessCounters.wakeups(from: before, to: after)) / elapsed
+        let byThread = ProcessCounters.wakeupsByThread(from: before, to: after)
+            .map { (thread: $0.key, perSecond: Double($0.value) / elapsed) }.sorted { $0.perSecond > $1.perSecond }
         return Result(
             events: cues, found: found, firstCueLatencyMs: latency, actLatenciesMs: actions, cpuPercent: cpu,
-            wakeupsPerSecond: wakeups, audio: audio)
+            wakeupsPerSecond: wakeups,
+            recorderCPUPercent: (recorderAfter.cpuMilliseconds - recorderBefore.cpuMilliseconds) / 10 / elapsed,
+            recorderWakeupsPerSecond: Double(ProcessCounters.wakeups(from: recorderBefore, to: recorderAfter)) / elapsed,
+            wakeupsByThread: byThread, audio: audio)
     }
 
     /// Where the daemon's `mono` zero is on this process's clock, from a status round trip.

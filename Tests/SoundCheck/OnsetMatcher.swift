@@ -111,6 +111,31 @@ public struct OnsetMatcher {
     }
 }
 
+extension OnsetMatcher {
+    /// PipeWire's quantum at 48 kHz in this setup (256 frames), in ms.
+    public static let pipewireQuantumMs = 256.0 / 48
+
+    /// Separates what a server did from where the player put each cue: PipeWire inserts
+    /// silence in whole quanta when a client's data arrives late. Every rise of a cue's error
+    /// over the one before it that is a whole number of quanta (within 0.1 ms) is taken as the
+    /// server's and taken off the errors from there on.
+    public static func withoutServerInsertions(_ errorsMs: [Double], quantumMs: Double = pipewireQuantumMs)
+        -> (errors: [Double], insertedMs: Double)
+    {
+        var inserted = 0.0
+        var corrected: [Double] = []
+        for (index, error) in errorsMs.enumerated() {
+            if index > 0 {
+                let step = error - errorsMs[index - 1]
+                let quanta = (step / quantumMs).rounded()
+                if quanta >= 1, abs(step - quanta * quantumMs) <= 0.1 { inserted += quanta * quantumMs }
+            }
+            corrected.append(error - inserted)
+        }
+        return (corrected, inserted)
+    }
+}
+
 /// Median, p99 and maximum of absolute values, for the figures the tests and bench print.
 public struct ErrorSummary: Sendable, CustomStringConvertible {
     public var count: Int

@@ -193,6 +193,9 @@ public final class MonitorRecorder {
     /// Frames recorded so far.
     public var frames: Int { arrivals.lastFrames }
 
+    /// parec's process: a peer audio client, a yardstick for a player's cost.
+    public var pid: Int32 { recorder.pid }
+
     /// Stops recording; returns the samples and the instant of frame 0 (nil if nothing came).
     public func stop() throws -> (samples: [Int16], start: ContinuousClock.Instant?) {
         // An idle null sink hands its monitor audio in large blocks: wait (at most 3 s) until

@@ -15,7 +15,10 @@ final class BenchDaemon {
     let socket: String
     let process: ChildProcess
 
-    init(binDirectory: String, sessions: [String: String], extraArguments: [String] = []) throws {
+    init(
+        binDirectory: String, sessions: [String: String], extraArguments: [String] = [], config: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         var template = Array("/tmp/lbench.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw BenchError("cannot create a temporary directory") }
         directory = String(cString: made)
@@ -25,11 +28,16 @@ final class BenchDaemon {
         for (id, text) in sessions {
             try text.write(toFile: "\(sessionsDirectory)/\(id).yaml", atomically: true, encoding: .utf8)
         }
+        var configArguments: [String] = []
+        if let config {
+            try config.write(toFile: directory + "/config.yaml", atomically: true, encoding: .utf8)
+            configArguments = ["--config", directory + "/config.yaml"]
+        }
         process = try ChildProcess(
             binDirectory + "/limberd",
             ["--socket", socket, "--state-dir", directory + "/state", "--sessions", sessionsDirectory, "--log-level", "warning"]
-                + extraArguments,
-            environment: ProcessInfo.processInfo.environment, stdout: .inherit, stderr: .null)
+                + configArguments + extraArguments,
+            environment: environment, stdout: .inherit, stderr: .null)
         let deadline = Date().addingTimeInterval(20)
         while (try? ControlClient(path: socket)) == nil {
             guard Date() < deadline, process.termination == nil else { throw BenchError("limberd did not start (\(binDirectory)/limberd)") }

@@ -23,6 +23,7 @@ public actor BreakScheduler: Service {
     private let hooks: HookRunner
     private let logger: Logger
     private let startSession: SessionStarter
+    /// Called for every event before it is acted on, and before the state it leads to is saved.
     private let onBreakEvent: @Sendable (BreakEvent) -> Void
     private let epoch: ContinuousClock.Instant
     private var timer: Task<Void, Never>?
@@ -167,6 +168,8 @@ public actor BreakScheduler: Service {
     }
 
     private func act(on event: BreakEvent) {
+        // History first: a settled break is on disk before its event or reply reports it.
+        onBreakEvent(event)
         logger.info(
             "break \(event.name.rawValue)",
             metadata: [
@@ -204,7 +207,6 @@ public actor BreakScheduler: Service {
                 }
             }
         }
-        onBreakEvent(event)
     }
 
     private func sessionEvent(_ event: ControlEvent) async {

@@ -3,7 +3,9 @@ import LimberCore
 import LimberHistory
 
 extension HistoryRecorder {
-    /// Records a break once it is settled: taken, natural, skipped or missed.
+    /// Records a break once it is settled: taken, natural, skipped or missed; written before
+    /// it returns, so before the state file that settles it is saved (a crash in between
+    /// settles it again after the restart, and the second write is dropped as a duplicate).
     ///
     /// Due, reminder and snooze events leave the break open, so they are not recorded; a
     /// break snoozed twice and then taken is one `taken` row with a snooze count of 2. A
@@ -22,9 +24,11 @@ extension HistoryRecorder {
             let due = event.name == .natural
                 ? event.at.addingTimeInterval(-Double(event.gapMs ?? 0) / 1000)
                 : event.dueAt ?? event.at
-            recordBreak(
-                kind: kind == .movement ? .movement : .posture, due: due, outcome: outcome,
-                snoozeCount: event.snoozeCount, ended: event.at)
+            recordDurably(
+                .breakEnded(
+                    BreakEntry(
+                        kind: kind == .movement ? .movement : .posture, due: HistoryTime.iso8601(due), outcome: outcome,
+                        snoozeCount: event.snoozeCount, ended: HistoryTime.iso8601(event.at))))
         }
     }
 }

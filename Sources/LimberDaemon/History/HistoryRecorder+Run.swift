@@ -1,9 +1,15 @@
 import LimberHistory
 
 extension HistoryRecorder {
-    /// Queues a finished or stopped session; returns at once (the runner calls it on its path).
+    /// Queues a run's checkpoint; returns at once (the runner calls it on its timing path).
     public func recordRun(_ run: RunRecord) {
-        record(.run(SessionRunEntry(run)))
+        record(.runState(key: run.key, SessionRunEntry(run)))
+    }
+
+    /// Writes a run's start or end before returning, so that a `start` reply or a finished
+    /// session is on disk before anyone hears of it.
+    public func recordRunDurably(_ run: RunRecord) {
+        recordDurably(.runState(key: run.key, SessionRunEntry(run)))
     }
 }
 

@@ -45,17 +45,26 @@ public final class EventHub: Sendable {
     public var count: Int { watchers.withLock { $0.count } }
 
     /// Hands `event` to every watcher; never blocks.
+    ///
+    /// Yields under the lock (a yield only buffers), so that events published from different
+    /// threads reach every watcher in one order: the break scheduler reacts to
+    /// `session-finished` with `break-counted`, and a watcher must not get the answer first.
     public func publish(_ event: ControlEvent) {
-        let current = watchers.withLock { $0 }
-        for (id, watcher) in current {
-            if case .dropped = watcher.continuation.yield(event) {
-                logger.warning(
-                    "dropping a watch client that stopped reading",
-                    metadata: ["buffered": "\(capacity)"])
-                remove(id)
-                watcher.continuation.finish()
-                watcher.onDrop()
+        let dropped = watchers.withLock { watchers -> [Watcher] in
+            var dropped: [Watcher] = []
+            for (id, watcher) in watchers {
+                if case .dropped = watcher.continuation.yield(event) {
+                    dropped.append(watcher)
+                    watchers.removeValue(forKey: id)
+                }
             }
+            return dropped
+        }
+        // Outside the lock: finishing runs the stream's termination handler, which locks.
+        for watcher in dropped {
+            logger.warning("dropping a watch client that stopped reading", metadata: ["buffered": "\(capacity)"])
+            watcher.continuation.finish()
+            watcher.onDrop()
         }
     }
 

@@ -16,19 +16,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         case shutdown
     }
 
-    private enum Mark: Sendable {
-        case segment(Int)
-        case cue(Int)
-        case end
-
-        var order: Int {
-            switch self {
-            case .segment: 0
-            case .cue: 1
-            case .end: 2
-            }
-        }
-    }
+    private typealias Mark = TimelineMark
 
     private struct Active {
         var timeline: Timeline
@@ -62,6 +50,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     private let output: any SessionAudio<C.Instant>
     private let events: EventHub
     private let logger: Logger
+    private let onStart: @Sendable (RunRecord) -> Void
+    private let onProgress: @Sendable (RunRecord) -> Void
     private let onRecord: @Sendable (RunRecord) -> Void
     private let preroll: Duration
     private var active: Active?
@@ -78,11 +68,19 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
 
     /// - Parameters:
     ///   - preroll: delay between `start` and the session's first instant.
+    ///   - onStart: called once a session has started, before its first instant is fixed
+    ///     (limberd writes the run's row here, before the `start` reply).
+    ///   - onProgress: called at each step boundary and pause with a `running` record, on the
+    ///     session's timing path: it must return at once.
     ///   - onRecord: called once for every session that ends, completed or stopped.
     public init(
         clock: C, output: any SessionAudio<C.Instant>, events: EventHub, logger: Logger, preroll: Duration = .zero,
+        onStart: @escaping @Sendable (RunRecord) -> Void = { _ in },
+        onProgress: @escaping @Sendable (RunRecord) -> Void = { _ in },
         onRecord: @escaping @Sendable (RunRecord) -> Void = { _ in }
     ) {
+        self.onStart = onStart
+        self.onProgress = onProgress
         self.preroll = preroll
         self.clock = clock
         self.epoch = clock.now
@@ -120,14 +118,19 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         // Stopped (or shut down) while the stream was opening.
         guard starting == token else { return }
         starting = nil
+        let started = Date()
+        onStart(
+            RunRecord(
+                key: token, timeline: timeline, started: started, elapsedMs: 0, actualMs: 0, skipped: 0,
+                outcome: .running, reason: nil))
         let now = clock.now
         let origin = now.advanced(by: preroll)
         logger.debug("session audio ready", metadata: [
             "playing": "\(playing)", "preroll_ms": "\(began.duration(to: origin).wholeMilliseconds)",
         ])
         active = Active(
-            timeline: timeline, marks: Self.marks(of: timeline), origin: origin, pausedAt: nil,
-            nextMark: 0, segment: 0, started: Date(), skipped: 0, generation: generation, runningSince: origin)
+            timeline: timeline, marks: TimelineMark.marks(of: timeline), origin: origin, pausedAt: nil,
+            nextMark: 0, segment: 0, started: started, skipped: 0, generation: generation, runningSince: origin)
         publish(
             .sessionStarted, at: now, due: origin, name: timeline.name, steps: timeline.segments.count,
             durationMs: timeline.totalMs)
@@ -149,6 +152,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         cancelTimer()
         output.cancelScheduled()
         publish(.paused, at: now, offsetMs: (current.pausedAt ?? .zero).wholeMilliseconds)
+        onProgress(record(of: current, at: now, outcome: .running, reason: nil))
     }
 
     /// Continues a paused session with exactly the time it had left.
@@ -315,6 +319,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
             publish(
                 .step, at: now, due: due, step: index, text: segment.text, offsetMs: offset,
                 durationMs: segment.durationMs)
+            // The start's record covers step 0.
+            if index > 0 { onProgress(record(of: current, at: now, outcome: .running, reason: nil)) }
         case .cue(let index):
             let event = timeline.cues[index]
             let heard = current.tokens[index].flatMap { output.heardInstant(of: $0) }
@@ -345,28 +351,27 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         if outcome == .stopped { output.cancelScheduled() }
         output.endSession()
         let timeline = current.timeline
-        let position = position(of: current, at: now)
-        let elapsed = min(timeline.totalMs, max(0, position.wholeMilliseconds))
-        let completedSteps =
-            outcome == .completed
-            ? timeline.segments.count
-            : timeline.segments.filter { $0.endMs <= elapsed }.count
+        let record = record(of: current, at: now, outcome: outcome, reason: reason)
+        let elapsed = min(timeline.totalMs, max(0, position(of: current, at: now).wholeMilliseconds))
         active = nil
         generation &+= 1
+        // Recorded before it is announced: whoever hears the end finds it in the history.
+        onRecord(record)
         publish(
             outcome == .completed ? .sessionFinished : .sessionStopped, at: now,
             session: timeline.id, offsetMs: elapsed, reason: reason?.rawValue, sessionKind: timeline.kind)
-        let record = RunRecord(
-            session: timeline.id, name: timeline.name, kind: timeline.kind,
-            started: WallTime.iso8601(current.started), ended: WallTime.iso8601(),
-            plannedMs: timeline.totalMs, actualMs: current.activeTime(at: now).wholeMilliseconds,
-            stepsCompleted: max(0, completedSteps - (outcome == .completed ? current.skipped : 0)),
-            steps: timeline.segments.count, stepsSkipped: current.skipped, outcome: outcome,
-            reason: reason?.rawValue)
         logger.info(
             "session \(outcome.rawValue)",
             metadata: ["session": "\(timeline.id)", "elapsed_ms": "\(elapsed)", "reason": "\(reason?.rawValue ?? "-")"])
-        onRecord(record)
+    }
+
+    /// The run's record as of `now`.
+    private func record(of run: Active, at now: C.Instant, outcome: RunRecord.Outcome, reason: StopReason?) -> RunRecord {
+        let elapsed = min(run.timeline.totalMs, max(0, position(of: run, at: now).wholeMilliseconds))
+        return RunRecord(
+            key: run.generation, timeline: run.timeline, started: run.started, elapsedMs: elapsed,
+            actualMs: run.activeTime(at: now).wholeMilliseconds, skipped: run.skipped, outcome: outcome,
+            reason: reason?.rawValue)
     }
 
     private func cancelTimer() {
@@ -396,17 +401,5 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
 
     private static var noSession: ControlError {
         ControlError(.noSession, "no session is running; start one with `limber start ID`")
-    }
-
-    private static func marks(of timeline: Timeline) -> [(offset: Int64, mark: Mark)] {
-        var marks: [(offset: Int64, mark: Mark)] = []
-        marks.reserveCapacity(timeline.segments.count + timeline.cues.count + 1)
-        for segment in timeline.segments { marks.append((segment.offsetMs, .segment(segment.index))) }
-        for (index, cue) in timeline.cues.enumerated() { marks.append((cue.offsetMs, .cue(index))) }
-        marks.append((timeline.totalMs, .end))
-        // Stable: segment starts before their cues, the end last.
-        return marks.enumerated().sorted {
-            ($0.element.offset, $0.element.mark.order, $0.offset) < ($1.element.offset, $1.element.mark.order, $1.offset)
-        }.map(\.element)
     }
 }

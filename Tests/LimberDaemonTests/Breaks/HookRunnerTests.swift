@@ -43,9 +43,10 @@ struct HookRunnerTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pidFile = directory + "/pid"
         let outcome = await runner(timeout: .milliseconds(300)).execute(
-            .breakDue, argv: ["/bin/sh", "-c", "echo $$ > \"$0\"; exec sleep 30", pidFile], environment: [:])
+            .breakDue, argv: ["/bin/sh", "-c", "echo $$ > \"$0\"; exec sleep 600", pidFile], environment: [:])
         #expect(outcome == .killed)
-        // No wall-clock bound here (tests never assert on speed): the hook sleeps 30 s, so it
+        // No wall-clock bound here (tests never assert on speed): the hook sleeps 10 minutes
+        // (a starved test pool has fired the limit 40 s late), so it
         // being gone and the outcome being `killed` show the limit acted.
         let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(pid, 0) != 0 && errno == ESRCH, "the hook (pid \(pid)) outlived its time limit")
