@@ -3,6 +3,7 @@ import GRDB
 import LimberCore
 import LimberProtocol
 import LimberHistory
+import LimberProtocol
 import Testing
 
 #if canImport(Glibc)
