@@ -31,13 +31,16 @@ let package = Package(
         // without NIO, ServiceLifecycle or GRDB.
         .target(name: "LimberProtocol", dependencies: ["LimberCore"]),
         .target(name: "LimberSpawn"),
+        // Optimised even in debug builds: the playback thread mixes every frame in real
+        // time, and unoptimised its passes are slow enough to underrun a sound server.
         .target(
             name: "LimberAudio",
             dependencies: [
                 "CALSA",
                 "LimberCore",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .target(
             name: "LimberHistory",

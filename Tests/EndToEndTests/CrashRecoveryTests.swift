@@ -3,7 +3,6 @@ import GRDB
 import LimberCore
 import LimberProtocol
 import LimberHistory
-import LimberProtocol
 import Testing
 
 #if canImport(Glibc)
