@@ -124,12 +124,7 @@ public struct HeardSession {
         guard let first = cues.first, let firstDue = first.due else {
             throw SoundCheckError("the session emitted no cue events: \(events.map(\.event.rawValue))")
         }
-        let expected = cues.map { event in
-            OnsetMatcher.Expected(
-                label: "\(event.cue?.rawValue ?? "?")@\(event.offsetMs ?? -1)ms",
-                samples: event.cue.map { CueBank.shared.samples(for: $0, volume: volume) } ?? [],
-                offset: (event.due ?? firstDue) - firstDue)
-        }
+        let expected = Self.expected(cues, volume: volume)
         let matcher = OnsetMatcher(recording: samples)
         let found = matcher.match(expected)
         var latency: Double?
@@ -160,6 +155,18 @@ public struct HeardSession {
             recorderCPUPercent: (recorderAfter.cpuMilliseconds - recorderBefore.cpuMilliseconds) / 10 / elapsed,
             recorderWakeupsPerSecond: Double(ProcessCounters.wakeups(from: recorderBefore, to: recorderAfter)) / elapsed,
             wakeupsByThread: byThread, audio: audio)
+    }
+
+    /// `cues` (cue events) as the matcher looks for them: each rendered at `volume`, expected
+    /// its `due` after the first one's.
+    public static func expected(_ cues: [ControlEvent], volume: Double) -> [OnsetMatcher.Expected] {
+        let firstDue = cues.first?.due ?? 0
+        return cues.map { event in
+            OnsetMatcher.Expected(
+                label: "\(event.cue?.rawValue ?? "?")@\(event.offsetMs ?? -1)ms",
+                samples: event.cue.map { CueBank.shared.samples(for: $0, volume: volume) } ?? [],
+                offset: (event.due ?? firstDue) - firstDue)
+        }
     }
 
     /// Where the daemon's `mono` zero is on this process's clock, from a status round trip.

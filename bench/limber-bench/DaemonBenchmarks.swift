@@ -75,18 +75,6 @@ func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
     return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))]
 }
 
-/// Busy loops on every core, so timing is measured under load.
-func startLoad(_ count: Int) -> [ChildProcess] {
-    (0..<count).compactMap { _ in
-        try? ChildProcess("/bin/sh", ["-c", "while :; do :; done"], environment: [:], stdout: .inherit, stderr: .inherit)
-    }
-}
-
-/// Ends the busy loops of ``startLoad(_:)``.
-func stopLoad(_ load: [ChildProcess]) {
-    for process in load where process.signal(SIGTERM) { process.wait() }
-}
-
 /// Cue timing: event timestamp minus scheduled instant over a session of 250 ms steps.
 func timingBenchmark(_ arguments: [String]) -> Int32 {
     let seconds = option("--seconds", in: arguments, default: 120)
@@ -105,8 +93,8 @@ func timingBenchmark(_ arguments: [String]) -> Int32 {
     do {
         let daemon = try BenchDaemon(binDirectory: binDirectory(arguments), sessions: ["timing": script], extraArguments: ["--device", device])
         defer { daemon.stop() }
-        let load = arguments.contains("--no-load") ? [] : startLoad(2)
-        defer { stopLoad(load) }
+        let load = arguments.contains("--no-load") ? [] : (try? startBusyLoops(2)) ?? []
+        defer { stopBusyLoops(load) }
         let watcher = try ControlClient(path: daemon.socket)
         _ = try watcher.rawCall("watch")
         let control = try ControlClient(path: daemon.socket)

@@ -26,8 +26,8 @@ func heardBenchmark(_ arguments: [String]) -> Int32 {
                     binDirectory: binDirectory(arguments), sessions: ["irregular": script],
                     config: "audio:\n  device: default\n  volume: \(volume)\n", environment: server.environment)
                 defer { daemon.stop() }
-                let load = busy ? startLoad(2) : []
-                defer { stopLoad(load) }
+                let load = busy ? try startBusyLoops(2) : []
+                defer { stopBusyLoops(load) }
                 let result = try HeardSession(socket: daemon.socket, daemonPID: daemon.pid, server: server, volume: volume)
                     .play("irregular", timeout: .seconds(seconds * 2 + 30))
                 let misplaced = result.misplaced()

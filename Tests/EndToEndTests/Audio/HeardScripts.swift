@@ -117,13 +117,6 @@ enum Load: String, CustomStringConvertible, CaseIterable, Sendable {
     var description: String { self == .quiet ? "quiet" : "both cores busy" }
 
     func start() throws -> [ChildProcess] {
-        guard self == .busy else { return [] }
-        return try (0..<2).map { _ in
-            try ChildProcess("/bin/sh", ["-c", "while :; do :; done"], environment: [:])
-        }
+        self == .busy ? try startBusyLoops(2) : []
     }
-}
-
-func stopLoad(_ load: [ChildProcess]) {
-    for process in load where process.signal(SIGKILL) { process.wait() }
 }

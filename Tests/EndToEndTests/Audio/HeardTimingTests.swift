@@ -89,7 +89,7 @@ struct HeardTimingTests {
         defer { server.stop() }
         let daemon = try HeardDaemon(server: server)
         let busy = try load.start()
-        defer { stopLoad(busy) }
+        defer { stopBusyLoops(busy) }
         let session = HeardSession(
             socket: daemon.process.socket, daemonPID: daemon.process.pid, server: server, volume: volume)
         let runs = try [("irregular", []), ("bell-breath", []), ("moves", HeardScripts.moveCommands)].map { id, commands in
@@ -114,12 +114,7 @@ struct HeardTimingTests {
         }
         #expect(after.count >= returning.count - 1, "more than one cue lost or late after the return: \(returning)")
         let firstDue = try #require(after.first?.due, "no cues after the server returned: \(run.events.map(\.event))")
-        let expected = after.map { event in
-            OnsetMatcher.Expected(
-                label: "\(event.cue?.rawValue ?? "?")@\(event.offsetMs ?? -1)ms",
-                samples: CueBank.shared.samples(for: event.cue ?? .step, volume: Self.volume),
-                offset: (event.due ?? 0) - firstDue)
-        }
+        let expected = HeardSession.expected(after, volume: Self.volume)
         // ...and heard there. The recording starts whenever the restarted server does: the
         // first cue is looked for where the two clock mappings put it.
         let start = try #require(run.recordingStart, "the restarted server recorded nothing")
