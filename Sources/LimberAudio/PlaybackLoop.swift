@@ -201,9 +201,11 @@ struct PlaybackLoop {
                 let heard = written - report.delay
                 if progress == nil || heard > progress!.heard {
                     progress = (heard, nowMono)
-                } else if nowMono - progress!.at > (lockedAt == nil ? Self.startLimit : Self.stallLimit) {
+                } else {
                     let limit = lockedAt == nil ? Self.startLimit : Self.stallLimit
-                    return fail(stream, .stalled(device: stream.device, seconds: limit))
+                    if nowMono - progress!.at > limit {
+                        return fail(stream, .stalled(device: stream.device, seconds: limit))
+                    }
                 }
             } else {
                 progress = nil

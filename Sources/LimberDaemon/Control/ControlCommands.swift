@@ -57,7 +57,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
         let nextBreak = await nextBreak()
         return StatusResult(
             state: state, session: progress, audio: output.report, nextBreak: nextBreak,
-            mono: await runner.monotonicSeconds())
+            mono: runner.monotonicSeconds())
     }
 
     private func perform(_ request: ControlRequest) async throws(ControlError) -> Data {

@@ -145,7 +145,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
             throw ControlError(.wrongState, "'\(current.timeline.id)' is already paused; resume it with `limber resume`")
         }
         let now = clock.now
-        current.pausedAt = max(current.origin.duration(to: now), current.floor)
+        current.pausedAt = position(of: current, at: now)
         current.activeBefore = current.activeTime(at: now)
         current.runningSince = nil
         active = current
@@ -235,7 +235,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     }
 
     /// Seconds since the runner started, on its clock: the `mono` of events.
-    public func monotonicSeconds() -> Double {
+    public nonisolated func monotonicSeconds() -> Double {
         epoch.duration(to: clock.now).inSeconds
     }
 
