@@ -79,6 +79,8 @@ public final class ChildProcess: Sendable {
     }
 
     public let pid: pid_t
+    /// What was started, as given to ``init(_:_:environment:stdin:stdout:stderr:currentDirectory:)``.
+    public let executable: String
     private let state = Mutex(State())
     private let exited = DispatchSemaphore(value: 0)
 
@@ -123,6 +125,7 @@ public final class ChildProcess: Sendable {
         let result = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
         guard result == 0 else { throw SpawnError(executable: executable, code: result) }
         self.pid = pid
+        self.executable = executable
         Thread { [self] in reap() }.start()
     }
 

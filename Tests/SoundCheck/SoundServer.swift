@@ -95,7 +95,15 @@ public final class SoundServer {
                 ], environment: environment, stderr: log))
                 try waitFor("the session bus") { FileManager.default.fileExists(atPath: directory + "/bus") }
             }
-            for program in ["pipewire", "wireplumber", "pipewire-pulse"] {
+            // One after the other: WirePlumber and pipewire-pulse give up at once when PipeWire
+            // is not yet listening (seen after a restart in CI: no session manager, no default
+            // sink). A killed server leaves its sockets behind, so they are removed first.
+            for stale in ["pipewire-0", "pipewire-0.lock", "pipewire-0-manager", "pipewire-0-manager.lock"] {
+                unlink(directory + "/run/" + stale)
+            }
+            children.append(try ChildProcess("/usr/bin/pipewire", [], environment: environment, stderr: log))
+            try waitFor("PipeWire's socket") { FileManager.default.fileExists(atPath: directory + "/run/pipewire-0") }
+            for program in ["wireplumber", "pipewire-pulse"] {
                 children.append(try ChildProcess("/usr/bin/" + program, [], environment: environment, stderr: log))
             }
         }
@@ -153,6 +161,10 @@ public final class SoundServer {
     func waitFor(_ what: String, timeout: Duration = .seconds(20), _ check: () -> Bool) throws {
         let deadline = ContinuousClock.now + timeout
         while !check() {
+            if let dead = children.first(where: { $0.termination != nil }) {
+                throw SoundCheckError(
+                    "\(dead.executable) exited (\(dead.termination!)) while waiting for \(what); server log: \(serverLog.suffix(2000))")
+            }
             guard ContinuousClock.now < deadline else {
                 throw SoundCheckError("waited \(timeout) for \(what); server log: \(serverLog.suffix(2000))")
             }
