@@ -42,6 +42,16 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
+        .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        // Spoken guidance: espeak-ng in-process or the user's TTS command, resampled by soxr.
+        .target(
+            name: "LimberSpeech",
+            dependencies: [
+                "CEspeakNG", "CSoxr", "LimberCore", "LimberSpawn",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "LimberHistory",
             dependencies: [
@@ -60,6 +70,7 @@ let package = Package(
                 "LimberAudio",
                 "LimberHistory",
                 "LimberSpawn",
+                "LimberSpeech",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,6 +118,7 @@ let package = Package(
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
         .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore", "LimberSpawn"]),
         .testTarget(name: "LimberSpawnTests", dependencies: ["LimberSpawn"]),
+        .testTarget(name: "LimberSpeechTests", dependencies: ["LimberSpeech", "LimberCore"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "LimberCore"]),
         .testTarget(
             name: "LimberDaemonTests",

@@ -59,6 +59,19 @@ public struct CueMixer: Sendable {
         return .late(frame: start, byFrames: start - ideal)
     }
 
+    /// Places a spoken phrase of the session at `ideal` (or at `writable`, if that has gone
+    /// by): it is never moved to clear other voices, but when it would still sound at
+    /// `silentFrom` (the next cue's onset, less a clearance) it fades out to end there.
+    public mutating func placeSpeech(token: Int, samples: [Int16], at ideal: Int64, silentFrom: Int64?, writable: Int64) {
+        let start = max(ideal, writable)
+        var voice = Voice(token: token, samples: samples, start: start, session: true)
+        if let silentFrom, voice.end > silentFrom {
+            guard silentFrom - Self.fadeFrames > start else { return }
+            voice.fadeFrom = silentFrom - Self.fadeFrames
+        }
+        voices.append(voice)
+    }
+
     /// Places a lone cue (outside the session's timeline) as soon as it can be heard:
     /// at `writable`, or after the lone cue still playing.
     @discardableResult

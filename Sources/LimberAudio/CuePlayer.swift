@@ -114,6 +114,23 @@ public final class CuePlayer: Sendable {
         }
     }
 
+    /// Mixes a spoken phrase (already rendered at the stream rate and its volume) in at the
+    /// sample heard at `instant`, silent from `silentFrom` on (faded out just before). Pause,
+    /// next, prev and stop cut it like a cue. Returns a token for ``heardInstant(of:)``.
+    @discardableResult
+    public func scheduleSpeech(_ samples: [Int16], at instant: ContinuousClock.Instant,
+                               silentFrom: ContinuousClock.Instant?) -> Int {
+        guard !samples.isEmpty else { return 0 }
+        return core.request { state in
+            let token = state.nextToken
+            state.nextToken += 1
+            state.scheduled.append(ScheduledCue(
+                token: token, cue: nil, instant: instant, samples: samples, silentFrom: silentFrom))
+            state.openWanted = true
+            return token
+        }
+    }
+
     /// When the cue of `token` is heard, once it has been placed on the stream (nil before,
     /// or if it never was).
     public func heardInstant(of token: Int) -> ContinuousClock.Instant? {
@@ -160,7 +177,8 @@ public final class CuePlayer: Sendable {
     /// How far ahead of now a cue must be scheduled to be placed exactly: the first unwritten
     /// frame of the session stream is heard this long from now (nil while no clock is locked).
     public var writeAhead: Duration? {
-        core.withState { $0.writeAhead }
+        guard let until = core.withState({ $0.writtenUntil }) else { return nil }
+        return max(.zero, until - ContinuousClock.now)
     }
 
     /// What the player is doing now.

@@ -19,6 +19,11 @@ public enum CueSynth {
         return mix.map { Float($0 / peak) }
     }
 
+    /// How long `cue` sounds, in whole milliseconds (rounded up).
+    @Sendable public static func lengthMs(_ cue: Cue) -> Int64 {
+        Int64((cue.recipe.duration * 1000).rounded(.up))
+    }
+
     /// Renders a cue as signed 16-bit samples whose peak is `volume` of full scale.
     public static func render(_ cue: Cue, volume: Double) -> [Int16] {
         quantize(render(cue.recipe), volume: volume)

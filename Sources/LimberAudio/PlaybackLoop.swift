@@ -62,7 +62,7 @@ struct PlaybackLoop {
             let outcome = play(on: stream, pending: pending)
             let sessionGoesOn = core.withState { state -> Bool in
                 state.outputLatency = nil
-                state.writeAhead = nil
+                state.writtenUntil = nil
                 state.sessionReady = false
                 if case .playing = state.status { state.status = .idle }
                 return state.sessionActive
@@ -86,6 +86,8 @@ struct PlaybackLoop {
     /// A session cue that would be heard later than this after its instant (the stream came
     /// back after it was due) is dropped and counted lost rather than played out of place.
     static let lateLimit = 0.25
+    /// Seconds a phrase may start late before it is skipped instead.
+    static let speechLateLimit = 0.1
 
     /// Marks the device unavailable; returns when to try again (during a session).
     private func reportUnavailable(_ error: AudioError, pending: Pending) -> Double? {
@@ -248,8 +250,9 @@ struct PlaybackLoop {
                 }
                 if firstWrite == nil { firstWrite = PCMStream.monotonicNow() }
                 if let heard = clock.instant(ofFrame: end) {
-                    let ahead = Duration.seconds(max(0, heard - nowMono))
-                    core.withState { $0.writeAhead = ahead }
+                    // As an instant, not a duration: read later, it is still exact.
+                    let at = nowInstant + .seconds(heard - nowMono)
+                    core.withState { $0.writtenUntil = at }
                 }
             }
         }
@@ -288,10 +291,15 @@ struct PlaybackLoop {
             if Double(written - frame) / Self.rate > Self.lateLimit {
                 lost += 1
                 logger.info("cue dropped", metadata: [
-                    "cue": "\(item.cue.rawValue)",
+                    "cue": "\(item.name)",
                     "late_ms": "\(Int((Double(written - frame) / Self.rate * 1000).rounded()))",
                     "reason": "its instant passed while the audio device was away",
                 ])
+                return true
+            }
+            if item.cue == nil {
+                placeSpeech(item, at: frame, written: written, clock: clock, mixer: &mixer, nowMono: nowMono,
+                            nowInstant: nowInstant)
                 return true
             }
             let placement = mixer.place(token: item.token, samples: item.samples, at: frame, writable: written)
@@ -301,12 +309,12 @@ struct PlaybackLoop {
                     ? "the stream was not yet playing at the cue's instant"
                     : "its frame had already been written (scheduled late, or the stream was measured again)"
                 logger.info("cue late", metadata: [
-                    "cue": "\(item.cue.rawValue)", "late_ms": "\(Int((Double(by) / Self.rate * 1000).rounded()))",
+                    "cue": "\(item.name)", "late_ms": "\(Int((Double(by) / Self.rate * 1000).rounded()))",
                     "reason": "\(reason)",
                 ])
             }
             logger.debug("cue placed", metadata: [
-                "cue": "\(item.cue.rawValue)", "frame": "\(placement.frame)", "written": "\(written)",
+                "cue": "\(item.name)", "frame": "\(placement.frame)", "written": "\(written)",
             ])
             if let heardAt = clock.instant(ofFrame: placement.frame) {
                 heard.append((item.token, nowInstant + .seconds(heardAt - nowMono)))
@@ -322,6 +330,26 @@ struct PlaybackLoop {
                 for token in state.heard.keys.sorted().prefix(state.heard.count - 256) { state.heard[token] = nil }
             }
         }
+    }
+
+    /// A phrase starts on its frame or, up to ``speechLateLimit`` late, at the first writable
+    /// one; later than that it is not spoken at all (half a sentence heard late misleads).
+    /// It is faded out before the next cue.
+    private func placeSpeech(
+        _ item: ScheduledCue, at frame: Int64, written: Int64, clock: PlaybackClock, mixer: inout CueMixer,
+        nowMono: Double, nowInstant: ContinuousClock.Instant
+    ) {
+        let lateFrames = written - frame
+        if Double(lateFrames) / Self.rate > Self.speechLateLimit {
+            logger.info("phrase skipped", metadata: [
+                "late_ms": "\(Int(Double(lateFrames) / Self.rate * 1000))",
+                "reason": "its frame had already been written",
+            ])
+            return
+        }
+        let silent = item.silentFrom.flatMap { clock.frame(heardAt: nowMono + PlayerCore.seconds($0 - nowInstant)) }
+        mixer.placeSpeech(token: item.token, samples: item.samples, at: frame, silentFrom: silent, writable: written)
+        logger.debug("phrase placed", metadata: ["frame": "\(max(frame, written))", "written": "\(written)"])
     }
 
     private func fail(_ stream: PCMStream, _ error: AudioError) -> Outcome {

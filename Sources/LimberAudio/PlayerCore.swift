@@ -5,9 +5,14 @@ import Logging
 /// A session cue, rendered before it was queued, waiting to be placed on the stream.
 struct ScheduledCue {
     var token: Int
-    var cue: Cue
+    /// Nil for a spoken phrase.
+    var cue: Cue?
     var instant: ContinuousClock.Instant
     var samples: [Int16]
+    /// A phrase must be silent from here on (the next cue's onset, less a clearance).
+    var silentFrom: ContinuousClock.Instant?
+
+    var name: String { cue?.rawValue ?? "speech" }
 }
 
 /// A cue to play now, outside the session's timeline, rendered before it was queued.
@@ -39,9 +44,9 @@ struct PlayerState {
     var sessionReady = false
     /// How long the last session's stream took from opening to a locked clock.
     var preroll: Duration?
-    /// How far ahead of now the first unwritten frame is heard, while a locked stream plays:
-    /// the earliest a newly scheduled cue can still be placed exactly.
-    var writeAhead: Duration?
+    /// When the first unwritten frame is heard, while a locked stream plays: the earliest a
+    /// newly scheduled cue can still be placed exactly.
+    var writtenUntil: ContinuousClock.Instant?
     var counters = AudioCounters()
     /// Set by every request from outside the thread, cleared when the thread takes them in:
     /// a request made just before the thread sleeps still wakes it.

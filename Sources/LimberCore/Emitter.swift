@@ -96,9 +96,17 @@ struct Emitter {
         for (sideIndex, side) in sides.enumerated() {
             let index = segments.count
             let start = offset
-            segments.append(Segment(
+            var segment = Segment(
                 index: index, role: role, text: side.map { "\(text) (\($0))" } ?? text,
-                offsetMs: start, durationMs: duration, side: side, reps: reps?.count))
+                offsetMs: start, durationMs: duration, side: side, reps: reps?.count)
+            switch step.say {
+            case .text(let words): segment.say = words
+            case .silent: segment.say = ""
+            case nil: break
+            }
+            if step.count { segment.count = true }
+            segment.source = site ?? step.location
+            segments.append(segment)
             var opening = sideIndex > 0 ? .switch : (step.cue ?? defaultCue)
             if firstStepPending {
                 firstStepPending = false

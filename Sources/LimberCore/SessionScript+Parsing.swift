@@ -17,11 +17,11 @@ extension SessionScript {
     }
 
     /// Keys of the header (the top-level mapping).
-    public static let headerKeys = ["name", "kind", "description", "tags", "lead-in", "steps"]
+    public static let headerKeys = ["name", "kind", "description", "tags", "lead-in", "voice", "steps"]
     /// Keys a step may have.
     public static let stepKeys = [
         "do", "for", "reps", "pace", "rest", "inhale", "hold", "exhale", "sides", "repeat", "steps",
-        "include", "cue", "countdown", "halfway", "every", "every-cue", "every-text",
+        "include", "cue", "countdown", "halfway", "every", "every-cue", "every-text", "say", "count",
     ]
     /// How deep `repeat` blocks may nest.
     public static let maximumRepeatNesting = 16
@@ -137,12 +137,16 @@ struct ScriptReader: NodeReader {
         var steps: [ScriptStep] = []
         if let entry = entries["steps"] { steps = readSteps(entry.value, key: entry.key, depth: 0) }
 
+        let voice = entries["voice"].map { readSwitch($0.value, key: "voice") ?? true } ?? true
         partial = SessionScript(id: id, path: path, name: name ?? "", kind: kind ?? .exercise,
                                 description: description ?? "", tags: tags, leadInMs: leadIn,
                                 steps: steps, kindLocation: kindLocation)
+        partial?.voice = voice
         guard let name, let kind, let description else { return nil }
-        return SessionScript(id: id, path: path, name: name, kind: kind, description: description,
-                             tags: tags, leadInMs: leadIn, steps: steps, kindLocation: kindLocation)
+        var script = SessionScript(id: id, path: path, name: name, kind: kind, description: description,
+                                   tags: tags, leadInMs: leadIn, steps: steps, kindLocation: kindLocation)
+        script.voice = voice
+        return script
     }
 
 
@@ -169,7 +173,7 @@ struct ScriptReader: NodeReader {
     }
 
     private static let actionKeys = ["repeat", "include", "rest", "inhale", "hold", "exhale"]
-    private static let cueKeys = ["cue", "countdown", "halfway", "every", "every-cue", "every-text"]
+    private static let cueKeys = ["cue", "countdown", "halfway", "every", "every-cue", "every-text", "say"]
 
     mutating func readStep(_ node: Node, depth: Int) -> ScriptStep? {
         let location = Self.location(node)
@@ -209,7 +213,7 @@ struct ScriptReader: NodeReader {
         case "include": allowed = ["include"]
         case "rest": allowed = Set(["rest"] + Self.cueKeys)
         case "inhale", "hold", "exhale": allowed = Set([action, "do"] + Self.cueKeys)
-        default: allowed = Set(["do", "for", "reps", "pace", "sides"] + Self.cueKeys)
+        default: allowed = Set(["do", "for", "reps", "pace", "sides", "count"] + Self.cueKeys)
         }
         var misplaced = false
         for key in keyOrder where !allowed.contains(key) {
@@ -310,7 +314,7 @@ struct ScriptReader: NodeReader {
                 step.sides = sides
             }
         }
-        guard readCueOptions(entries, into: &step) else { return nil }
+        guard readCueOptions(entries, into: &step), readSpeechOptions(entries, into: &step) else { return nil }
         return step
     }
 

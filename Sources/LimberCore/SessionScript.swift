@@ -29,6 +29,8 @@ public struct SessionScript: Sendable, Hashable {
     public var steps: [ScriptStep]
     /// Where `kind:` is written, for session-wide diagnostics such as heat safety.
     public var kindLocation: SourceLocation
+    /// `voice: false`: nothing of this session is spoken.
+    public var voice: Bool = true
 
     public init(
         id: String, path: String, name: String, kind: SessionKind, description: String,
@@ -85,6 +87,10 @@ public struct ScriptStep: Sendable, Hashable {
     public var everyCue: Cue?
     /// `every-text:`, words that go with each interval cue.
     public var everyText: String?
+    /// `say: TEXT` (spoken instead of the step's text) or `say: false` (nothing spoken).
+    public var say: SpokenText?
+    /// `count: true`: the reps are counted aloud.
+    public var count: Bool = false
     /// Where the step's list item starts.
     public var location: SourceLocation
 
@@ -103,6 +109,12 @@ public struct ScriptStep: Sendable, Hashable {
         self.everyText = everyText
         self.location = location
     }
+}
+
+/// What a step's `say:` asks for.
+public enum SpokenText: Sendable, Hashable {
+    case text(String)
+    case silent
 }
 
 /// The text of a session script and where it came from.

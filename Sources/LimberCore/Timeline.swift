@@ -24,6 +24,8 @@ public struct Timeline: Sendable, Codable, Hashable {
     public var cues: [CueEvent]
     /// Total duration in milliseconds, the end of the last segment.
     public var totalMs: Int64
+    /// `voice: false` in the script: nothing is spoken. Nil means true.
+    public var voice: Bool?
 
     public init(
         id: String, name: String, kind: SessionKind, description: String, tags: [String],
@@ -63,6 +65,16 @@ public struct Segment: Sendable, Codable, Hashable {
     public var side: String?
     /// Number of reps for a reps step, nil otherwise.
     public var reps: Int?
+    /// `say:`: words spoken instead of the default, or "" for a silent step; nil: the default.
+    public var say: String?
+    /// `count: true`: reps counted aloud.
+    public var count: Bool?
+    /// Where the step is written (the include's line for included steps); not encoded.
+    public var source: SourceLocation?
+
+    enum CodingKeys: String, CodingKey {
+        case index, role, text, offsetMs, durationMs, side, reps, say, count
+    }
 
     public var endMs: Int64 { offsetMs + durationMs }
 

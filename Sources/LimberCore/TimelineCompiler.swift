@@ -127,9 +127,10 @@ public struct TimelineCompiler: Sendable {
                 message: "a heat session without skin checks: add `every: 5m` to the heat step (in a heat session its interval cue is `check`) so the skin is checked for redness"))
         }
         diagnostics = Self.ordered(adjusted(diagnostics), rootPath: script.path)
-        let timeline = Timeline(
+        var timeline = Timeline(
             id: script.id, name: script.name, kind: script.kind, description: script.description,
             tags: script.tags, segments: emitter.segments, cues: emitter.cues, totalMs: emitter.offset)
+        if !script.voice { timeline.voice = false }
         let failed = diagnostics.contains { $0.severity == .error }
         return CompileResult(timeline: failed ? nil : timeline, diagnostics: diagnostics)
     }

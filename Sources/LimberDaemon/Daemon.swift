@@ -3,6 +3,7 @@ import LimberAudio
 import LimberCore
 import LimberHistory
 import LimberProtocol
+import LimberSpeech
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -102,7 +103,8 @@ public enum Daemon {
         let epoch = ContinuousClock.now
         let events = EventHub(logger: logger)
         let audio = ConfigFile.audioSettings(config, device: options.device)
-        let output = PlayerOutput(player: CuePlayer(settings: audio, logger: logger), device: audio.device)
+        let output = PlayerOutput(player: CuePlayer(settings: audio, logger: logger), device: audio.device, logger: logger)
+        output.update(voice: config.voice, audioVolume: config.audio.volume, cacheDirectory: SpeechCache.standardDirectory())
         let sessions = LibraryCatalog(directories: options.sessionDirectories)
         let history = HistoryRecorder(
             path: HistoryDatabase.path(stateDirectory: paths.stateDirectory), logger: logger)

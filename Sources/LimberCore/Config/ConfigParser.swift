@@ -6,7 +6,7 @@ public enum ConfigParser {
     /// The largest config file read: 256 KiB.
     public static let maximumBytes = 256 * 1024
 
-    public static let topLevelKeys = ["breaks", "working-hours", "schedule", "audio", "hooks"]
+    public static let topLevelKeys = ["breaks", "working-hours", "schedule", "audio", "voice", "hooks"]
     public static let breaksKeys = ["movement", "posture", "snooze", "max-snoozes", "reminders",
                                     "reminder-interval", "natural-break"]
     public static let breakKindKeys = ["every", "duration", "session", "enabled"]
@@ -66,7 +66,7 @@ struct ConfigReader: NodeReader {
         var config = LimberConfig()
         if Self.isNull(root) { return config }
         guard case .mapping(let mapping) = root else {
-            error(Self.location(root), "the top level must be a mapping of sections (`breaks:`, `working-hours:`, `schedule:`, `audio:`, `hooks:`), not a \(Self.shapeName(root))")
+            error(Self.location(root), "the top level must be a mapping of sections (`breaks:`, `working-hours:`, `schedule:`, `audio:`, `voice:`, `hooks:`), not a \(Self.shapeName(root))")
             return config
         }
         let entries = readKeys(mapping, allowed: ConfigParser.topLevelKeys, context: "the config")
@@ -80,6 +80,7 @@ struct ConfigReader: NodeReader {
                                         example: "mon,wed,fri 07:30 morning-mobility", parse: RuleText.scheduled)
         }
         if let entry = entries["audio"] { readAudio(entry.value, into: &config.audio) }
+        if let entry = entries["voice"] { readVoice(entry.value, into: &config.voice) }
         if let entry = entries["hooks"] { config.hooks = readHooks(entry.value) }
         return config
     }
@@ -185,33 +186,7 @@ struct ConfigReader: NodeReader {
         for (name, entry) in entries {
             guard let event = HookEvent(rawValue: name) else { continue }
             let example = "\(name): [notify-send, \"Time to move\"]"
-            guard case .sequence(let sequence) = entry.value else {
-                if case .scalar = entry.value, !Self.isNull(entry.value) {
-                    error(Self.location(entry.value), "`\(name)` must be a list of the program and its arguments (no shell), e.g. `\(example)`")
-                } else {
-                    error(Self.location(entry.value), "`\(name)` must be a non-empty list: the program and its arguments, e.g. `\(example)`")
-                }
-                continue
-            }
-            if sequence.count == 0 {
-                error(Self.location(entry.value), "`\(name)` is empty: list the program and its arguments, e.g. `\(example)`")
-                continue
-            }
-            var argv: [String] = []
-            var ok = true
-            for item in sequence {
-                guard case .scalar(let scalar) = item else {
-                    error(Self.location(item), "each argument of `\(name)` must be a single string, not a \(Self.shapeName(item))")
-                    ok = false
-                    continue
-                }
-                argv.append(scalar.string)
-            }
-            if let program = argv.first, program.trimmingSpaces().isEmpty, let first = sequence.first {
-                error(Self.location(first), "`\(name)`: the program name is empty")
-                ok = false
-            }
-            if ok { hooks[event] = argv }
+            if let argv = readArgv(entry.value, key: name, example: example) { hooks[event] = argv }
         }
         return hooks
     }

@@ -46,6 +46,16 @@ extension LimberConfig {
                 if let level = audio.cues[cue] { lines.append("    \(cue.rawValue): \(Self.level(level))") }
             }
         }
+        lines.append("voice:")
+        lines.append("  enabled: \(voice.enabled)")
+        lines.append("  name: \(Self.quoted(voice.name))")
+        lines.append("  rate: \(voice.rate)")
+        lines.append("  volume: \(Self.level(voice.volume))")
+        if let command = voice.command {
+            lines.append("  command: [" + command.map(Self.quoted).joined(separator: ", ") + "]")
+        } else {
+            lines.append("  # command: [ENGINE, ARGS...]    (unset: espeak-ng)")
+        }
         if hooks.isEmpty {
             lines.append("hooks: {}")
         } else {

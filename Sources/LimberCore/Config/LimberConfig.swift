@@ -9,16 +9,44 @@ public struct LimberConfig: Sendable, Codable, Equatable {
     /// Sessions started at fixed local times (`mon,wed,fri 07:30 morning-mobility`).
     public var schedule: [ScheduledSession]
     public var audio: Audio
+    /// Spoken guidance (docs/speech.md).
+    public var voice: Voice
     /// Event → argv, run without a shell.
     public var hooks: [HookEvent: [String]]
 
     public init(breaks: Breaks = Breaks(), workingHours: [WorkingHoursRule] = [], schedule: [ScheduledSession] = [],
-                audio: Audio = Audio(), hooks: [HookEvent: [String]] = [:]) {
+                audio: Audio = Audio(), voice: Voice = Voice(), hooks: [HookEvent: [String]] = [:]) {
         self.breaks = breaks
         self.workingHours = workingHours
         self.schedule = schedule
         self.audio = audio
+        self.voice = voice
         self.hooks = hooks
+    }
+
+    /// The `voice:` section: how session texts are spoken.
+    public struct Voice: Sendable, Codable, Equatable {
+        /// `voice.enabled`. Default true: the point of Limber is following with eyes closed.
+        public var enabled: Bool
+        /// `voice.name`: an espeak-ng voice. Default `en-us`, the voice every espeak-ng-data has.
+        public var name: String
+        /// `voice.rate`: words per minute, 80–450. Default 160: espeak-ng's own 175 is brisk
+        /// for instructions heard while moving; 160 is near unhurried conversational speech.
+        public var rate: Int
+        /// `voice.volume`: 0…1, multiplying `audio.volume`. Default 0.8: speech normalised to
+        /// the cues' loudness sits a little under them, so the tones stay the timing reference.
+        public var volume: Double
+        /// `voice.command`: another engine, run without a shell, text on stdin, WAV on stdout.
+        public var command: [String]?
+
+        public init(enabled: Bool = true, name: String = "en-us", rate: Int = 160, volume: Double = 0.8,
+                    command: [String]? = nil) {
+            self.enabled = enabled
+            self.name = name
+            self.rate = rate
+            self.volume = volume
+            self.command = command
+        }
     }
 
     /// The `breaks:` section.

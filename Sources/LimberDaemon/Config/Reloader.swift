@@ -1,4 +1,5 @@
 import Foundation
+import LimberSpeech
 import LimberCore
 import LimberProtocol
 import Logging
@@ -30,6 +31,7 @@ public struct Reloader: Sendable {
             throw ControlError(error)
         }
         output.update(settings: ConfigFile.audioSettings(config, device: device))
+        output.update(voice: config.voice, audioVolume: config.audio.volume, cacheDirectory: SpeechCache.standardDirectory())
         await scheduler.update(config: config)
         let result = await sessions.reload()
         logger.info("reloaded", metadata: ["config": "\(configPath)", "sessions": "\(result.sessions)"])

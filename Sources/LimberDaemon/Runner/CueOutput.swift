@@ -31,6 +31,11 @@ public protocol SessionAudio<Instant>: Sendable {
     func cancelScheduled()
     /// Lets the stream drain and closes the device.
     func endSession()
+    /// Renders the spoken guidance of `timeline` before it starts; the lines to schedule.
+    func prepareSpeech(for timeline: Timeline) async -> [SpokenLine]
+    /// Asks for phrase `line` (of the last ``prepareSpeech(for:)``) to be heard at `instant`,
+    /// silent from `silentFrom`; dropped by ``cancelScheduled()`` like a cue.
+    func scheduleSpeech(_ line: Int, at instant: Instant, silentFrom: Instant?)
     /// How far ahead of now the stream's first unwritten frame is heard: a cue scheduled
     /// sooner than this is late. Zero where nothing is buffered.
     var writeAhead: Duration { get }
@@ -38,4 +43,6 @@ public protocol SessionAudio<Instant>: Sendable {
 
 extension SessionAudio {
     public var writeAhead: Duration { .zero }
+    public func prepareSpeech(for timeline: Timeline) async -> [SpokenLine] { [] }
+    public func scheduleSpeech(_ line: Int, at instant: Instant, silentFrom: Instant?) {}
 }

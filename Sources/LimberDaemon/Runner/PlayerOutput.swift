@@ -1,6 +1,7 @@
 import LimberAudio
 import LimberCore
 import LimberProtocol
+import Logging
 import Synchronization
 
 /// The real cue output: LimberAudio's `CuePlayer`, which places each cue at the sample of
@@ -8,9 +9,12 @@ import Synchronization
 public final class PlayerOutput: CueOutput, SessionAudio {
     public let player: CuePlayer
     private let device = Mutex<String>("default")
+    let speech = Mutex(SpeechState(renderer: nil, volume: 0))
+    let logger: Logger
 
-    public init(player: CuePlayer, device: String) {
+    public init(player: CuePlayer, device: String, logger: Logger = Logger(label: "limber.audio")) {
         self.player = player
+        self.logger = logger
         self.device.withLock { $0 = device }
     }
 
@@ -36,7 +40,10 @@ public final class PlayerOutput: CueOutput, SessionAudio {
 
     public func cancelScheduled() { player.cancelScheduled() }
     public var writeAhead: Duration { player.writeAhead ?? .zero }
-    public func endSession() { player.endSession() }
+    public func endSession() {
+        player.endSession()
+        releaseSpeech()
+    }
     public func play(_ cue: Cue) { player.play(cue) }
     public func shutdown() { player.shutdown() }
 

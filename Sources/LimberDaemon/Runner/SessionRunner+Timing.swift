@@ -8,11 +8,12 @@ extension SessionRunner {
     // MARK: Timing
 
     /// How far ahead of a resume, next or previous the new position is due: just past what
-    /// the audio stream has already written, so the cue there is placed exactly (not late)
-    /// and still heard within about 50 ms of the command.
+    /// the audio stream has already written (read fresh, not as of its last write), so the
+    /// cue there is placed exactly (not late) and heard within about 40 ms of the command.
+    /// The 3 ms cover this call up to the cue's request reaching the player.
     var jumpLead: Duration {
         let ahead = output.writeAhead
-        return ahead > .zero ? min(ahead + .milliseconds(5), .milliseconds(500)) : .zero
+        return ahead > .zero ? min(ahead + .milliseconds(3), .milliseconds(500)) : .zero
     }
 
     func jump(to offsetMs: Int64) {
@@ -108,6 +109,12 @@ extension SessionRunner {
             tokens[index] = output.schedule(current.timeline.cues[index].cue, at: due)
         }
         active?.tokens = tokens
+        // A phrase cut by a pause is not said again on resume: only those still ahead are.
+        let position = position(of: current, at: clock.now).wholeMilliseconds
+        for (index, line) in current.spoken.enumerated() where line.offsetMs >= position {
+            let silent = line.untilMs.map { current.origin.advanced(by: .milliseconds($0 - SpeechPlan.clearanceMs)) }
+            output.scheduleSpeech(index, at: current.origin.advanced(by: .milliseconds(line.offsetMs)), silentFrom: silent)
+        }
     }
 
     func finish(outcome: RunRecord.Outcome, reason: StopReason?) {

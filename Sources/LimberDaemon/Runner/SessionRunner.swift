@@ -36,6 +36,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         var runningSince: C.Instant?
         /// The audio player's token for each scheduled cue, by cue index.
         var tokens: [Int: Int] = [:]
+        /// The session's spoken phrases, rendered before it started.
+        var spoken: [SpokenLine] = []
         /// After a resume, next or prev: the position moved to, due a few tens of ms later
         /// (``jumpLead``); until then the session reports this position, not the one before.
         var floor: Duration = .zero
@@ -114,6 +116,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         let token = generation
         starting = token
         output.beginSession(cues: Set(timeline.cues.map(\.cue)))
+        // While the stream opens: every phrase is rendered before the session starts.
+        let spoken = await output.prepareSpeech(for: timeline)
         let playing = await output.sessionReady(timeout: Self.audioStartLimit)
         // Stopped (or shut down) while the stream was opening.
         guard starting == token else { return }
@@ -130,7 +134,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         ])
         active = Active(
             timeline: timeline, marks: TimelineMark.marks(of: timeline), origin: origin, pausedAt: nil,
-            nextMark: 0, segment: 0, started: started, skipped: 0, generation: generation, runningSince: origin)
+            nextMark: 0, segment: 0, started: started, skipped: 0, generation: generation, runningSince: origin,
+            spoken: spoken)
         publish(
             .sessionStarted, at: now, due: origin, name: timeline.name, steps: timeline.segments.count,
             durationMs: timeline.totalMs)
