@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "CZlib", "SoundCheck",
+                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "LimberSpeech", "CZlib", "SoundCheck",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

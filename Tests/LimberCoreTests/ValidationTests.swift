@@ -68,7 +68,7 @@ import Testing
             "6:5: error: unknown key 'fro' in a step: did you mean 'for'?",
         ])
         #expect(problems(script("  - do: X\n    for: 5s\n    zzzzzz: 1\n")) == [
-            "7:5: error: unknown key 'zzzzzz' in a step: valid keys: do, for, reps, pace, rest, inhale, hold, exhale, sides, repeat, steps, include, cue, countdown, halfway, every, every-cue, every-text",
+            "7:5: error: unknown key 'zzzzzz' in a step: valid keys: do, for, reps, pace, rest, inhale, hold, exhale, sides, repeat, steps, include, cue, countdown, halfway, every, every-cue, every-text, say, count",
         ])
     }
 

@@ -152,18 +152,19 @@ struct SessionRunnerTests {
         try await harness.runner.start(sampleTimeline())
         harness.clock.advance(by: .milliseconds(300))
         try await harness.runner.next()
-        // The rest step's cue is placed exactly 45 ms from now, not late at "now".
-        #expect(harness.output.calls.last == .schedule(.end, .milliseconds(300 + 45 + 3500)))
-        #expect(harness.output.calls.contains(.schedule(.rest, .milliseconds(345))))
+        // The rest step's cue is placed exactly 43 ms from now (40 written ahead, 3 to reach
+        // the player), not late at "now".
+        #expect(harness.output.calls.last == .schedule(.end, .milliseconds(300 + 43 + 3500)))
+        #expect(harness.output.calls.contains(.schedule(.rest, .milliseconds(343))))
         let (_, progress) = await harness.runner.progress()
         #expect(progress?.step == 1)
         #expect(progress?.elapsedMs == 1000)
         try await harness.runner.pause()
         harness.clock.advance(by: .milliseconds(500))
         try await harness.runner.resume()
-        // Paused at 1000 ms (the floor, not 955), resumed at 800 ms, due 45 ms later.
-        #expect(harness.output.calls.last == .schedule(.end, .milliseconds(845 + 3500)))
-        #expect(harness.output.calls.contains(.schedule(.tick, .milliseconds(845 + 2000))))
+        // Paused at 1000 ms (the floor, not 957), resumed at 800 ms, due 43 ms later.
+        #expect(harness.output.calls.last == .schedule(.end, .milliseconds(843 + 3500)))
+        #expect(harness.output.calls.contains(.schedule(.tick, .milliseconds(843 + 2000))))
         // next on the last step ends the session at once.
         try await harness.runner.next()
         try await harness.runner.next()

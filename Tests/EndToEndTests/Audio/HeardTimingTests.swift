@@ -194,6 +194,9 @@ struct HeardDaemon {
             audio:
               device: default
               volume: \(HeardTimingTests.volume)
+            # The cues alone: each is found by its own samples (speech is judged in SpokenTests).
+            voice:
+              enabled: false
 
             """)
         process = try DaemonProcess(

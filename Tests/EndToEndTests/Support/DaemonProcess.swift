@@ -87,6 +87,8 @@ final class DaemonProcess {
         for key in ["NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "JOURNAL_STREAM", "LIMBER_SOCKET"] {
             inherited[key] = nil
         }
+        // Rendered speech is cached per test directory, never in the user's ~/.cache.
+        inherited["XDG_CACHE_HOME"] = directory.path + "/cache"
         child = try ChildProcess(
             executable.path, arguments, environment: inherited.merging(environment) { $1 }, stdout: .file(logPath),
             stderr: .standardOutput)
