@@ -50,7 +50,9 @@ let package = Package(
             dependencies: [
                 "CEspeakNG", "CSoxr", "LimberCore", "LimberSpawn",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Per-sample passes (levels, WAV decoding) over seconds of audio per phrase.
+            swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .target(
             name: "LimberHistory",

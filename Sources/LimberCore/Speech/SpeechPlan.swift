@@ -106,7 +106,7 @@ public enum SpeechPlan {
                 return (.side, segment.say ?? "\(capitalised(side)) side")
             }
             var words = segment.say ?? baseText(segment)
-            if segment.say == nil, let side = segment.side { words += ". \(capitalised(side)) side" }
+            if let side = segment.side { words += ". \(capitalised(side)) side" }
             return (.step, words)
         case .rest:
             return (.rest, segment.say ?? "Rest")
