@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 # Debian packages: to build (ALSA headers, SQLite) and to run the tests (PulseAudio and
 # PipeWire servers with null sinks, ALSA's pulse plugin, a D-Bus daemon, systemd-analyze,
 # Chromium for the report). Not pipewire-alsa: it conflicts with pulseaudio.
-BUILD_PACKAGES := libasound2-dev libsqlite3-dev pkg-config
+BUILD_PACKAGES := libasound2-dev libsqlite3-dev pkg-config libespeak-ng-dev espeak-ng-data libsoxr-dev
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins pipewire wireplumber pipewire-pulse dbus-daemon \
 	systemd chromium zlib1g-dev
 

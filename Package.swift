@@ -94,6 +94,7 @@ let package = Package(
                 "LimberCore",
                 "LimberProtocol",
                 "LimberAudio",
+                "LimberSpeech",
                 "LimberHistory",
                 "LimberReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

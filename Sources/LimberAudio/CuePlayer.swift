@@ -65,9 +65,19 @@ public final class CuePlayer: Sendable {
         core.request { state in
             if state.lone.count >= Self.loneQueueCapacity {
                 let dropped = state.lone.removeFirst()
-                core.logger.debug("cue queue full, dropping the oldest", metadata: ["cue": "\(dropped.cue.rawValue)"])
+                core.logger.debug("cue queue full, dropping the oldest", metadata: ["cue": "\(dropped.cue?.rawValue ?? "sound")"])
             }
             state.lone.append(LoneCue(cue: cue, samples: samples))
+            state.openWanted = true
+        }
+    }
+
+    /// Plays already rendered 48 kHz mono samples now, queued like a lone cue (`limber say`).
+    public func play(samples: [Int16]) {
+        guard !samples.isEmpty else { return }
+        core.request { state in
+            if state.lone.count >= Self.loneQueueCapacity { state.lone.removeFirst() }
+            state.lone.append(LoneCue(cue: nil, samples: samples))
             state.openWanted = true
         }
     }

@@ -17,7 +17,8 @@ struct ScheduledCue {
 
 /// A cue to play now, outside the session's timeline, rendered before it was queued.
 struct LoneCue {
-    var cue: Cue
+    /// Nil for other sound (`limber say`).
+    var cue: Cue?
     var samples: [Int16]
 }
 
