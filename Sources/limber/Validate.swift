@@ -7,8 +7,9 @@ extension Limber {
             abstract: "Check session scripts, reporting every problem as file:line:column.",
             discussion: """
                 Includes are looked up in each file's own directory first, then on the \
-                sessions search path (or --sessions). Heat-safety findings are warnings, \
-                errors with --strict.
+                sessions search path (or --sessions). Heat-safety findings, and spoken texts \
+                that would run into the next cue (at the config's voice and rate), are \
+                warnings, errors with --strict.
 
                 Exit status: 0 every file is valid, 1 a file is invalid (or has warnings \
                 under --strict), 2 usage error.
@@ -18,8 +19,11 @@ extension Limber {
         @Argument(help: ArgumentHelp("Session script files to check.", valueName: "FILE"))
         var files: [String] = []
 
-        @Flag(help: "Treat warnings (heat safety) as errors.")
+        @Flag(help: "Treat warnings (heat safety, spoken text too long) as errors.")
         var strict = false
+
+        @Flag(help: "Skip the spoken-text check (it renders every phrase).")
+        var noSpeech = false
 
         @OptionGroup var sessions: SessionsOptions
 
@@ -32,8 +36,13 @@ extension Limber {
             var invalid = 0
             var errors = 0
             var warnings = 0
+            let speech = noSpeech ? nil : SpokenTextCheck()
             for file in files {
-                let result = library.compile(file: file, strict: strict)
+                var result = library.compile(file: file, strict: strict)
+                if let speech, let timeline = result.timeline {
+                    result.diagnostics += speech.overruns(timeline, path: file, strict: strict)
+                    if strict && !result.errors.isEmpty { result.timeline = nil }
+                }
                 for diagnostic in result.diagnostics { print(diagnostic) }
                 errors += result.errors.count
                 warnings += result.warnings.count

@@ -152,3 +152,22 @@ public enum NumberWords {
         }
     }
 }
+
+extension SpeechPlan {
+    /// Warnings for phrases longer than the time before their next cue, at the step that
+    /// speaks them; `durationMs[i]` is how long `lines[i]` takes. Errors under `strict`.
+    public static func overruns(
+        _ lines: [SpokenLine], durationMs: [Int64], in timeline: Timeline, path: String, strict: Bool
+    ) -> [Diagnostic] {
+        zip(lines, durationMs).compactMap { line, ms in
+            guard let available = line.availableMs, ms > available else { return nil }
+            let source = timeline.segments.indices.contains(line.segmentIndex)
+                ? timeline.segments[line.segmentIndex].source ?? .file : .file
+            let seconds = { (ms: Int64) in String(format: "%.1f s", Double(ms) / 1000) }
+            var message = "the spoken text '\(line.text)' takes \(seconds(ms)) but \(seconds(max(0, available))) are free before the next cue: it will be faded out; add a shorter `say:` (or `say: false`)"
+            if strict { message += " (an error under --strict)" }
+            return Diagnostic(file: path, line: source.line, column: source.column, severity: strict ? .error : .warning,
+                              message: message)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import LimberAudio
+import LimberCore
+import LimberSpeech
+import Logging
+
+/// `limber validate`'s speech check: renders each phrase (through the cache) at the config's
+/// voice and reports those that would run into the next cue.
+struct SpokenTextCheck {
+    let renderer: SpeechRenderer?
+
+    init() {
+        let config = (try? ConfigFile.load(Limber.Config.defaultPath()).get()) ?? LimberConfig()
+        renderer = config.voice.enabled
+            ? SpeechRenderer(voice: config.voice, cache: SpeechCache(directory: SpeechCache.standardDirectory()),
+                             logger: Logger(label: "limber.speech") { _ in StderrWarnings() })
+            : nil
+    }
+
+    func overruns(_ timeline: Timeline, path: String, strict: Bool) -> [Diagnostic] {
+        guard let renderer else { return [] }
+        let lines = SpeechPlan.lines(for: timeline, cueLengthMs: CueSynth.lengthMs)
+        var durations: [Int64] = []
+        for line in lines {
+            guard let samples = try? renderer.render(line.text) else {
+                return [Diagnostic(file: path, line: 0, column: 0, severity: .warning,
+                                   message: "the spoken texts were not checked: espeak-ng cannot run (install espeak-ng-data), or use --no-speech")]
+            }
+            durations.append(Int64(samples.count * 1000 / SpeechRenderer.rate))
+        }
+        return SpeechPlan.overruns(lines, durationMs: durations, in: timeline, path: path, strict: strict)
+    }
+}
