@@ -45,6 +45,8 @@ public struct HeardSession {
         /// Wake-ups per second by thread name, busiest first.
         public var wakeupsByThread: [(thread: String, perSecond: Double)]
         public var audio: AudioReport
+        /// What the monitor recorded, for looking for more than the cues.
+        public var recording: [Int16] = []
 
         /// Cues not found, or found more than `tolerance` ms from their place.
         public func misplaced(toleranceMs: Double = 1) -> [OnsetMatcher.Found] {
@@ -154,7 +156,7 @@ public struct HeardSession {
             wakeupsPerSecond: wakeups,
             recorderCPUPercent: (recorderAfter.cpuMilliseconds - recorderBefore.cpuMilliseconds) / 10 / elapsed,
             recorderWakeupsPerSecond: Double(ProcessCounters.wakeups(from: recorderBefore, to: recorderAfter)) / elapsed,
-            wakeupsByThread: byThread, audio: audio)
+            wakeupsByThread: byThread, audio: audio, recording: samples)
     }
 
     /// `cues` (cue events) as the matcher looks for them: each rendered at `volume`, expected

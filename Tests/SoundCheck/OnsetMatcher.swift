@@ -13,7 +13,12 @@ public struct OnsetMatcher {
         /// Seconds after the first expected cue.
         public var offset: Double
 
-        public init(label: String, samples: [Int16], offset: Double) {
+        /// Frames of the head correlated (20 ms unless set: speech needs longer, its voiced
+        /// start repeats every pitch period).
+        public var head: Int = OnsetMatcher.headFrames
+
+        public init(label: String, samples: [Int16], offset: Double, head: Int = OnsetMatcher.headFrames) {
+            self.head = head
             self.label = label
             self.samples = samples
             self.offset = offset
@@ -33,7 +38,7 @@ public struct OnsetMatcher {
 
     /// A match weaker than this is not the cue (a missing or merged one).
     public static let minimumCorrelation = 0.8
-    static let headFrames = 960
+    public static let headFrames = 960
 
     public let recording: [Int16]
     /// How far from its expected frame a cue is searched for.
@@ -66,25 +71,25 @@ public struct OnsetMatcher {
         guard let first = expected.first else { return [] }
         let anchor: (frame: Int, correlation: Double)
         if let firstNear {
-            anchor = best(first.samples, around: firstNear, radius: 7_200)
+            anchor = best(first.samples, around: firstNear, radius: 7_200, head: first.head)
             guard anchor.correlation >= Self.minimumCorrelation else { return nil }
         } else {
             let peak = first.samples.reduce(0) { max($0, abs(Int($1))) }
             guard let rough = firstSound(threshold: max(peak / 10, 200)) else { return nil }
             // The threshold crossing is a little after the true onset (the attack ramps up).
-            anchor = best(first.samples, around: rough - 240, radius: 480)
+            anchor = best(first.samples, around: rough - 240, radius: 480, head: first.head)
         }
         return expected.map { cue in
             let expectedFrame = anchor.frame + Int((cue.offset * 48_000).rounded())
-            let match = best(cue.samples, around: expectedFrame, radius: radius)
+            let match = best(cue.samples, around: expectedFrame, radius: radius, head: cue.head)
             return Found(label: cue.label, expectedFrame: expectedFrame, frame: match.frame, correlation: match.correlation)
         }
     }
 
     /// The lag near `around` where `template`'s head correlates best: coarse every 4
     /// frames, then every frame around the best.
-    func best(_ template: [Int16], around: Int, radius: Int) -> (frame: Int, correlation: Double) {
-        let head = template.prefix(Self.headFrames).map(Double.init)
+    func best(_ template: [Int16], around: Int, radius: Int, head length: Int = headFrames) -> (frame: Int, correlation: Double) {
+        let head = template.prefix(length).map(Double.init)
         let energy = head.reduce(0) { $0 + $1 * $1 }
         guard energy > 0 else { return (around, 0) }
         var best = (frame: around, correlation: -1.0)

@@ -30,7 +30,8 @@ public struct SpokenLine: Sendable, Hashable, Codable {
 ///
 /// Each phrase follows the cue it belongs to, starting ``gapMs`` after that cue's sound (at
 /// most ``longestWaitMs`` after its onset, so a ringing bell is talked over only in its
-/// tail), and must be silent ``clearanceMs`` before the next cue: speech never masks a cue.
+/// tail; the end chord, with nothing after it, always rings out first), and must be silent
+/// ``clearanceMs`` before the next cue: speech never masks a cue.
 public enum SpeechPlan {
     /// Silence between a cue's sound and the words after it.
     public static let gapMs: Int64 = 60
@@ -48,7 +49,9 @@ public enum SpeechPlan {
         var breaths: [Segment.Role: Int] = [:]
         let openings = Dictionary(timeline.cues.map { ($0.segmentIndex, $0) }, uniquingKeysWith: { first, _ in first })
         func after(_ cue: CueEvent) -> Int64 {
-            cue.offsetMs + min(cueLengthMs(cue.cue) + gapMs, longestWaitMs)
+            // Nothing follows the end: its chord rings out before "Session complete".
+            let wait = cueLengthMs(cue.cue) + gapMs
+            return cue.offsetMs + (cue.cue == .end ? wait : min(wait, longestWaitMs))
         }
         for segment in timeline.segments {
             guard let opening = openings[segment.index], opening.offsetMs == segment.offsetMs else { continue }

@@ -188,15 +188,16 @@ struct HeardDaemon {
     let directory: TestDirectory
     let process: DaemonProcess
 
-    init(server: SoundServer) throws {
-        directory = try TestDirectory(scripts: HeardScripts.all)
+    /// - Parameter voice: speak the sessions' texts (off: the cues alone, each found by its
+    ///   own samples; speech is judged by ``HeardTimingTests/speechIsHeardOnItsSample(kind:)``).
+    init(server: SoundServer, voice: Bool = false) throws {
+        directory = try TestDirectory(scripts: HeardScripts.all.merging(["spoken-check": SpokenFileTests.script]) { $1 })
         try directory.writeConfig("""
             audio:
               device: default
               volume: \(HeardTimingTests.volume)
-            # The cues alone: each is found by its own samples (speech is judged in SpokenTests).
             voice:
-              enabled: false
+              enabled: \(voice)
 
             """)
         process = try DaemonProcess(
