@@ -1,21 +1,24 @@
 import ArgumentParser
+import Foundation
 import LimberCore
 
 extension Limber {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check session scripts, reporting every problem as file:line:column.",
+            abstract: "Check session scripts and programs, reporting every problem as file:line:column.",
             discussion: """
                 Includes are looked up in each file's own directory first, then on the \
                 sessions search path (or --sessions). Heat-safety findings are warnings, \
-                errors with --strict.
+                errors with --strict. A file whose top level has `stages:` is a program \
+                (docs/programs.md); the sessions its plan names must be on the sessions \
+                search path (or --sessions).
 
                 Exit status: 0 every file is valid, 1 a file is invalid (or has warnings \
                 under --strict), 2 usage error.
                 """
         )
 
-        @Argument(help: ArgumentHelp("Session script files to check.", valueName: "FILE"))
+        @Argument(help: ArgumentHelp("Session script or program files to check.", valueName: "FILE"))
         var files: [String] = []
 
         @Flag(help: "Treat warnings (heat safety) as errors.")
@@ -33,6 +36,13 @@ extension Limber {
             var errors = 0
             var warnings = 0
             for file in files {
+                if Self.isProgram(file) {
+                    let result = ProgramLibrary(directories: [], sessions: library).load(file: file)
+                    for diagnostic in result.diagnostics { print(diagnostic) }
+                    errors += result.errors.count
+                    if result.program == nil { invalid += 1 }
+                    continue
+                }
                 let result = library.compile(file: file, strict: strict)
                 for diagnostic in result.diagnostics { print(diagnostic) }
                 errors += result.errors.count
@@ -47,6 +57,14 @@ extension Limber {
                 print("\(invalid) of \(files) invalid (\(counts))")
                 throw ExitCode.problem
             }
+        }
+
+        /// A program rather than a session script: its top level has `stages:`.
+        static func isProgram(_ file: String) -> Bool {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                return false
+            }
+            return Program.looksLikeProgram(text)
         }
     }
 }
