@@ -50,6 +50,11 @@ let package = Package(
             ]
         ),
         .target(name: "LimberReport", dependencies: ["LimberHistory"]),
+        // Programs: the progression engine (pure) and the program records it reads and writes.
+        .target(
+            name: "LimberProgram",
+            dependencies: ["LimberCore", "LimberHistory", "LimberProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // zlib, for the end-to-end tests to read Chromium's PNG screenshots.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
@@ -59,6 +64,7 @@ let package = Package(
                 "LimberProtocol",
                 "LimberAudio",
                 "LimberHistory",
+                "LimberProgram",
                 "LimberSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -82,6 +88,7 @@ let package = Package(
                 "LimberProtocol",
                 "LimberAudio",
                 "LimberHistory",
+                "LimberProgram",
                 "LimberReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -122,10 +129,11 @@ let package = Package(
             dependencies: ["LimberHistory", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "LimberReportTests", dependencies: ["LimberReport", "LimberHistory"]),
+        .testTarget(name: "LimberProgramTests", dependencies: ["LimberProgram", "LimberCore", "LimberHistory"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "CZlib", "SoundCheck",
+                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberProgram", "LimberSpawn", "CZlib", "SoundCheck",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
