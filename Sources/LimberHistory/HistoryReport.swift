@@ -161,7 +161,7 @@ public struct HistoryReport: Sendable, Hashable {
     /// Pairs `start --rate` ratings with their runs: a rating belongs to the latest run of its
     /// session that started before it (within ``ratingSlackMs``); the first `before` and the
     /// first `after` rating of a run count.
-    static func rate(_ runs: [SessionRunEntry], with pain: [PainEntry]) -> [RatedSession] {
+    public static func rate(_ runs: [SessionRunEntry], with pain: [PainEntry]) -> [RatedSession] {
         var rated = runs.map { RatedSession(run: $0, before: nil, after: nil) }
         var starts: [String: [(ms: Int64, index: Int)]] = [:]
         for (index, run) in runs.enumerated() {
