@@ -120,7 +120,8 @@ public struct ProgressionEngine: Sendable {
                 }
             }
         }
-        return flares.sorted { $0.day < $1.day }
+        // By day, and in the order found within a day (a stable sort).
+        return flares.enumerated().sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }.map(\.element)
     }
 
     func decision(on day: Int, at position: ProgramPosition, startDay: Int, evidence: ProgramEvidence) -> ProgramDecision? {
