@@ -221,7 +221,7 @@ public struct RedFlagSymptoms: AdviceRule {
 
     public func findings(in input: AdviceInput) -> [AdviceFinding] {
         var byDay: [(day: String, flags: [SymptomFlag])] = []
-        for rating in input.flags {
+        for rating in input.flags where !rating.flags.isEmpty {
             if let last = byDay.last, last.day == rating.day {
                 byDay[byDay.count - 1].flags += rating.flags.filter { !last.flags.contains($0) }
             } else {

@@ -223,7 +223,7 @@ extension Limber.Log {
                 level: level, note: note, area: area, time: HistoryTime.iso8601(Date()), flags: SymptomFlag.column(symptoms))
             try location.append([.pain(entry)])
             print("recorded pain \(level)/10" + (area.map { " (\($0))" } ?? ""))
-            if let finding = RedFlagSymptoms().findings(
+            if !symptoms.isEmpty, let finding = RedFlagSymptoms().findings(
                 in: AdviceInput(weeks: [], flags: [FlaggedRating(day: HistoryPeriod.label(Date()), flags: symptoms)])).first
             {
                 print("See a professional: \(finding.advice)")

@@ -69,6 +69,24 @@ import Glibc
         }
     }
 
+    /// A red flag logged while a program runs: advice in `today`, and no exercise suggested.
+    @Test func aRedFlagTurnsTodayIntoAdvice() async throws {
+        try await onOwnThread {
+            let directory = try TestDirectory()
+            #expect(try Self.limber(["program", "start", "desk-day"], state: directory.state).status == 0)
+            let logged = try Self.limber(["log", "pain", "4", "--flag", "weakness"], state: directory.state, library: false)
+            #expect(logged.stdout.hasPrefix("recorded pain 4/10\nSee a professional: NHS guidance is to see a GP urgently, or call NHS 111, about back pain with weakness in a leg or foot."))
+            let today = try Self.limber(["today"], state: directory.state)
+            #expect(today.stdout.contains("Today: no exercise from the program until a professional has seen you about the symptoms below."))
+            #expect(today.stdout.contains("you logged weakness in a leg or foot with your pain."))
+            #expect(!today.stdout.contains("limber start"))
+            #expect(today.stdout.hasSuffix("This is advice from your records, not a diagnosis.\n"))
+            let refused = try Self.limber(["log", "pain", "4", "--flag", "dizzy"], state: directory.state, library: false)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("unknown --flag 'dizzy': use numbness, weakness, bladder-bowel, fever, fall"))
+        }
+    }
+
     /// The "done when" of issue 13: Back on track started three weeks ago, two good weeks and
     /// a flare in the third, as docs/programs.md says: hold (day 7 of 14), advance (day 14),
     /// step back (two flare days in seven).
