@@ -151,6 +151,12 @@ extension Limber {
                 Output.write(Data(HistoryText.csv(stats).utf8))
             } else {
                 Output.write(Data(HistoryText.report(stats).utf8))
+                // The report's see-a-professional findings over the same days, red flags included.
+                let advice = HistoryReport.make(
+                    snapshot, first: period.first, last: period.today, today: period.now, calendar: period.calendar
+                ).advice
+                for finding in advice { print("See a professional: \(finding.seen) \(finding.advice)") }
+                if !advice.isEmpty { print("This is advice from your records, not a diagnosis.") }
             }
         }
     }
