@@ -69,6 +69,29 @@ import Glibc
         }
     }
 
+    /// `limber validate` takes programs beside sessions: the built-ins pass strict, and a
+    /// broken one gets exact locations.
+    @Test func validateChecksPrograms() throws {
+        let directory = try TestDirectory()
+        let broken = directory.path + "/broken.yaml"
+        try Data("name: Broken\ndescription: D.\nstages:\n  - name: One\n    weeks: 1\n    plan: {daily: [cat-cw], mon,fry: [dead-bug]}\n".utf8)
+            .write(to: URL(fileURLWithPath: broken))
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.programs).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files == ["back-on-track.yaml", "desk-day.yaml"])
+        let valid = try run(limberBinary(), ["validate", "--strict", "--sessions", Self.sessions] + files.map { Self.programs + "/" + $0 })
+        #expect(valid.status == 0)
+        #expect(valid.stdout == "2 files valid (0 errors, 0 warnings)\n")
+        let invalid = try run(limberBinary(), ["validate", "--sessions", Self.sessions, broken])
+        #expect(invalid.status == 1)
+        #expect(invalid.stdout == """
+            \(broken):6:20: error: unknown session 'cat-cw' (did you mean 'cat-cow'?): `limber sessions` lists them
+            \(broken):6:29: error: `mon` names no sessions: inside `{...}` a comma separates entries, so quote a list of days, e.g. `"mon,wed,fri": [dead-bug]`, or list sessions for `mon`
+            \(broken):6:33: error: plan day 'fry': unknown day 'fry' (did you mean 'fri'?): use mon, tue, wed, thu, fri, sat, sun, ranges such as mon-fri, or daily
+            1 of 1 file invalid (3 errors, 0 warnings)
+
+            """)
+    }
+
     /// A red flag logged while a program runs: advice in `today`, and no exercise suggested.
     @Test func aRedFlagTurnsTodayIntoAdvice() async throws {
         try await onOwnThread {

@@ -166,17 +166,26 @@ struct ProgramReader: NodeReader {
                 let shift = scalar.style == .plain ? error.offset : 1 + error.offset
                 self.error(SourceLocation(line: base.line, column: base.column + shift), "plan day '\(scalar.string)': \(error.message)")
             }
-            let sessions = readSessionList(sessionsNode, day: scalar.string)
+            // `{mon,fri: [a]}` has a key `mon` without a colon: its empty value is marked right
+            // after the key, at the comma (`mon:` with nothing marks it past the colon).
+            let key = Self.location(dayNode)
+            let flowSplit = Self.isNull(sessionsNode) && scalar.style == .plain
+                && Self.location(sessionsNode) == SourceLocation(line: key.line, column: key.column + scalar.string.count)
+            let sessions = readSessionList(sessionsNode, day: scalar.string, flowKey: flowSplit ? key : nil)
             if let days, let sessions { plan.append(DayPlan(days: days, sessions: sessions)) }
         }
         return plan
     }
 
-    mutating func readSessionList(_ node: Node, day: String) -> [String]? {
+    /// - Parameter flowKey: where the key is, when it stands alone in a `{...}` plan, where a
+    ///   comma separates entries (`{mon,fri: [a]}` reads as `mon` with nothing, and `fri`).
+    mutating func readSessionList(_ node: Node, day: String, flowKey: SourceLocation?) -> [String]? {
         let example = "\(day): [morning-mobility]"
         guard case .sequence(let sequence) = node, sequence.count > 0 else {
             if case .scalar = node, !Self.isNull(node) {
                 error(Self.location(node), "`\(day)` must be a list of session ids, e.g. `\(example)` (in brackets, even for one)")
+            } else if let flowKey {
+                error(flowKey, "`\(day)` names no sessions: inside `{...}` a comma separates entries, so quote a list of days, e.g. `\"mon,wed,fri\": [dead-bug]`, or list sessions for `\(day)`")
             } else {
                 error(Self.location(node), "`\(day)` names no sessions: list at least one, e.g. `\(example)`")
             }
