@@ -62,6 +62,11 @@ let package = Package(
             ]
         ),
         .target(name: "LimberReport", dependencies: ["LimberHistory"]),
+        // Programs: the progression engine (pure) and the program records it reads and writes.
+        .target(
+            name: "LimberProgram",
+            dependencies: ["LimberCore", "LimberHistory", "LimberProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // zlib, for the end-to-end tests to read Chromium's PNG screenshots.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
@@ -71,6 +76,7 @@ let package = Package(
                 "LimberProtocol",
                 "LimberAudio",
                 "LimberHistory",
+                "LimberProgram",
                 "LimberSpawn",
                 "LimberSpeech",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -96,6 +102,7 @@ let package = Package(
                 "LimberAudio",
                 "LimberSpeech",
                 "LimberHistory",
+                "LimberProgram",
                 "LimberReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -137,10 +144,12 @@ let package = Package(
             dependencies: ["LimberHistory", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "LimberReportTests", dependencies: ["LimberReport", "LimberHistory"]),
+        .testTarget(name: "LimberProgramTests", dependencies: ["LimberProgram", "LimberCore", "LimberHistory"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "LimberSpeech", "CZlib", "SoundCheck",
+                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberProgram", "LimberSpawn", "LimberSpeech",
+                "CZlib", "SoundCheck",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

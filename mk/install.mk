@@ -16,6 +16,7 @@ MANDIR ?= $(DATADIR)/man
 UNITDIR ?= $(or $(XDG_CONFIG_HOME),$(HOME)/.config)/systemd/user
 MANIFEST ?= $(DATADIR)/limber/install-manifest
 SESSIONS_SOURCE ?= Sessions
+PROGRAMS_SOURCE ?= Programs
 SWIFT ?= swift
 # Build configuration of what is installed; the test round trip uses debug, the
 # quicker to compile.
@@ -66,6 +67,9 @@ install: install-build install-manuals
 	done; \
 	for session in $(wildcard $(SESSIONS_SOURCE)/*.yaml); do \
 		$(LIMBER_MANIFEST_TOOL) 0644 "$$session" "$(DATADIR)/limber/sessions/$$(basename "$$session")"; \
+	done; \
+	for program in $(wildcard $(PROGRAMS_SOURCE)/*.yaml); do \
+		$(LIMBER_MANIFEST_TOOL) 0644 "$$program" "$(DATADIR)/limber/programs/$$(basename "$$program")"; \
 	done; \
 	for unit in limberd.service limberd.socket; do \
 		sed 's|@BINDIR@|$(abspath $(BINDIR))|g' "systemd/$$unit" >"$(LIMBER_INSTALL_STAGE)/$$unit"; \

@@ -36,17 +36,24 @@ public struct SessionLibrary: SessionResolver {
     /// The search path for an environment (see the type's documentation).
     public static func searchPath(explicitDirectories: [String]? = nil, environment: [String: String],
                                   executablePath: String?) -> [String] {
+        searchPath(of: "sessions", explicitDirectories: explicitDirectories, environment: environment,
+                   executablePath: executablePath)
+    }
+
+    /// The search path of `limber/<subdirectory>` (`sessions`, `programs`) for an environment.
+    static func searchPath(of subdirectory: String, explicitDirectories: [String]?, environment: [String: String],
+                           executablePath: String?) -> [String] {
         if let explicitDirectories, !explicitDirectories.isEmpty { return explicitDirectories }
         let home = nonEmpty(environment["HOME"]) ?? NSHomeDirectory()
         let config = nonEmpty(environment["XDG_CONFIG_HOME"]) ?? home + "/.config"
         let data = nonEmpty(environment["XDG_DATA_HOME"]) ?? home + "/.local/share"
         let dataDirs = (nonEmpty(environment["XDG_DATA_DIRS"]) ?? "/usr/local/share:/usr/share")
             .split(separator: ":").map(String.init).filter { !$0.isEmpty }
-        var path = [config + "/limber/sessions", data + "/limber/sessions"]
-        path += dataDirs.map { $0 + "/limber/sessions" }
+        var path = [config + "/limber/" + subdirectory, data + "/limber/" + subdirectory]
+        path += dataDirs.map { $0 + "/limber/" + subdirectory }
         if let executablePath {
             let binDir = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
-            path.append(binDir.deletingLastPathComponent().appendingPathComponent("share/limber/sessions").path)
+            path.append(binDir.deletingLastPathComponent().appendingPathComponent("share/limber/" + subdirectory).path)
         }
         var seen = Set<String>()
         return path.filter { seen.insert($0).inserted }

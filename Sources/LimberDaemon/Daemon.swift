@@ -20,6 +20,8 @@ public struct DaemonOptions: Sendable {
     public var config: String?
     /// Session directories replacing the search path.
     public var sessionDirectories: [String] = []
+    /// Program directories replacing the search path.
+    public var programDirectories: [String] = []
     /// State directory; default `$XDG_STATE_HOME/limber`.
     public var stateDirectory: String?
     /// ALSA PCM for cues; default from config, else `default`.
@@ -132,10 +134,17 @@ public enum Daemon {
         let reloader = Reloader(
             configPath: paths.config, device: options.device, output: output, scheduler: scheduler, sessions: sessions,
             events: events, notifier: notifier, logger: logger)
+        let programs = ProgramTracker(
+            historyPath: HistoryDatabase.path(stateDirectory: paths.stateDirectory),
+            programs: ProgramLibrary(
+                explicitDirectories: options.programDirectories.isEmpty ? nil : options.programDirectories,
+                sessions: SessionLibrary(explicitDirectories: options.sessionDirectories.isEmpty ? nil : options.sessionDirectories)),
+            logger: logger)
         let commands = ControlCommands(
             runner: runner, sessions: sessions, output: output, events: events,
             reload: { () async throws(ControlError) -> ReloadResult in try await reloader.reload() },
-            nextBreak: { await scheduler.nextBreak() }, breaks: scheduler, configPath: paths.config)
+            nextBreak: { await scheduler.nextBreak() }, breaks: scheduler, configPath: paths.config,
+            program: { programs.state() })
         var limits = ControlLimits()
         limits.idleTimeout = .nanoseconds(Int64(options.idleTimeout.inSeconds * 1e9))
         let server = ControlServer(

@@ -150,6 +150,43 @@ public enum HistoryDatabase {
             // Nearly always empty: finds the runs a crash left `running` without a scan.
             try db.execute(sql: "CREATE INDEX session_runs_running ON session_runs (outcome) WHERE outcome = 'running'")
         }
+        migrator.registerMigration("v3: check-ins, programs, red flags") { db in
+            // Additive only: new tables and a nullable column, so an older limber still reads
+            // the file, and the whole migration commits or rolls back as one transaction.
+            try db.alter(table: "pain") { t in t.add(column: "flags", .text) }
+            try db.create(table: "checkins") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("time", .text).notNull()
+                t.column("pain", .integer).notNull().check(sql: "pain BETWEEN 0 AND 10")
+                t.column("stiffness", .integer).notNull().check(sql: "stiffness BETWEEN 0 AND 10")
+                t.column("note", .text)
+            }
+            try db.create(index: "checkins_time", on: "checkins", columns: ["time"])
+            try db.create(table: "program_runs") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("program", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("started", .text).notNull()
+                t.column("start_day", .text).notNull()
+                t.column("ended", .text)
+                t.column("outcome", .text).notNull().check(sql: "outcome IN ('active', 'stopped', 'completed')")
+            }
+            try db.execute(sql: "CREATE INDEX program_runs_active ON program_runs (outcome) WHERE outcome = 'active'")
+            try db.create(table: "program_decisions") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("run", .integer).notNull().references("program_runs", onDelete: .cascade)
+                t.column("day", .text).notNull()
+                t.column("decision", .text).notNull()
+                    .check(sql: "decision IN ('advance', 'hold', 'step-back', 'complete')")
+                t.column("from_stage", .integer).notNull()
+                t.column("to_stage", .integer).notNull()
+                t.column("reason", .text).notNull()
+                t.column("time", .text).notNull()
+                // One decision a day: limberd and limber may both decide the same day; the
+                // second write is dropped.
+                t.uniqueKey(["run", "day"])
+            }
+        }
         return migrator
     }
 
@@ -220,6 +257,7 @@ public enum HistoryDatabase {
                     arguments: [entry.due, entry.kind.rawValue]) ?? false
                 if !present { try entry.insert(db) }
             case .pain(let entry): try entry.insert(db)
+            case .checkin(let entry): try entry.insert(db)
             }
         }
     }

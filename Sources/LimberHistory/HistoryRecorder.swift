@@ -12,6 +12,7 @@ public enum HistoryRecord: Sendable, Hashable {
     case runState(key: UInt64, SessionRunEntry)
     case breakEnded(BreakEntry)
     case pain(PainEntry)
+    case checkin(CheckinEntry)
 }
 
 /// The daemon's writer: `record…` calls return at once, and ``run()`` writes behind them;

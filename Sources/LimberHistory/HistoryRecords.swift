@@ -170,10 +170,13 @@ public struct PainEntry: Sendable, Hashable, Codable, FetchableRecord, Persistab
     /// The session id when rated around a session.
     public var session: String?
     public var moment: Moment?
+    /// Red-flag symptoms logged with the rating (`limber log pain --flag`), comma-separated
+    /// ``SymptomFlag`` names; nil for none. Added by migration v3.
+    public var flags: String?
 
     public init(
         id: Int64? = nil, level: Int, note: String? = nil, area: String? = nil, time: String,
-        session: String? = nil, moment: Moment? = nil
+        session: String? = nil, moment: Moment? = nil, flags: String? = nil
     ) {
         self.id = id
         self.level = level
@@ -182,6 +185,7 @@ public struct PainEntry: Sendable, Hashable, Codable, FetchableRecord, Persistab
         self.time = time
         self.session = session
         self.moment = moment
+        self.flags = flags
     }
 
     /// Decodes by hand: Codable decoding of rows is most of the cost of `limber stats`.
@@ -193,6 +197,8 @@ public struct PainEntry: Sendable, Hashable, Codable, FetchableRecord, Persistab
         area = row["area"]
         time = row["time"]
         session = row["session"]
+        // A database read-only and not yet migrated has no `flags` column: nil.
+        flags = row.hasColumn("flags") ? row["flags"] : nil
         moment = try momentText.map { text in
             guard let moment = Moment(rawValue: text) else { throw DatabaseError(message: "pain row has an unknown moment '\(text)'") }
             return moment

@@ -78,11 +78,14 @@ public struct HistoryReport: Sendable, Hashable {
         let stats = HistoryStats.compute(snapshot, first: first, last: last, today: today, calendar: calendar)
         let grid = DayGrid(first: first, last: last, calendar: calendar)
         var painMax = [Int?](repeating: nil, count: stats.days.count)
+        var flagged: [FlaggedRating] = []
         for entry in snapshot.pain {
             guard let time = HistoryTime.parseMilliseconds(entry.time), let day = grid.index(of: time),
                 day < painMax.count
             else { continue }
             painMax[day] = max(painMax[day] ?? entry.level, entry.level)
+            let flags = SymptomFlag.parse(column: entry.flags)
+            if !flags.isEmpty { flagged.append(FlaggedRating(day: stats.days[day].date, flags: flags)) }
         }
         let days = stats.days.indices.map { index in
             ReportDay(stats: stats.days[index], painMax: painMax[index], painSevenDayAverage: sevenDayAverage(stats.days, endingAt: index))
@@ -90,7 +93,7 @@ public struct HistoryReport: Sendable, Hashable {
         let weeks = weeks(of: days)
         return HistoryReport(
             stats: stats, days: days, weeks: weeks, months: months(of: days), sessions: rate(snapshot.runs, with: snapshot.pain),
-            advice: ProfessionalAdvice.findings(in: AdviceInput(weeks: weeks.map(\.pain)), rules: rules))
+            advice: ProfessionalAdvice.findings(in: AdviceInput(weeks: weeks.map(\.pain), flags: flagged), rules: rules))
     }
 
     static func sevenDayAverage(_ days: [DayStats], endingAt index: Int) -> Double? {
@@ -158,7 +161,7 @@ public struct HistoryReport: Sendable, Hashable {
     /// Pairs `start --rate` ratings with their runs: a rating belongs to the latest run of its
     /// session that started before it (within ``ratingSlackMs``); the first `before` and the
     /// first `after` rating of a run count.
-    static func rate(_ runs: [SessionRunEntry], with pain: [PainEntry]) -> [RatedSession] {
+    public static func rate(_ runs: [SessionRunEntry], with pain: [PainEntry]) -> [RatedSession] {
         var rated = runs.map { RatedSession(run: $0, before: nil, after: nil) }
         var starts: [String: [(ms: Int64, index: Int)]] = [:]
         for (index, run) in runs.enumerated() {

@@ -63,7 +63,7 @@ public enum HistoryTime {
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+    public static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -72,7 +72,7 @@ public enum HistoryTime {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+    public static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -85,7 +85,7 @@ public enum HistoryTime {
     }
 
     /// `YYYY-MM-DD`.
-    static func dateLabel(_ year: Int64, _ month: Int64, _ day: Int64) -> String {
+    public static func dateLabel(_ year: Int64, _ month: Int64, _ day: Int64) -> String {
         pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 

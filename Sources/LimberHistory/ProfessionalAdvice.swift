@@ -22,13 +22,60 @@ public struct PainWeek: Sendable, Hashable {
     }
 }
 
-/// What the advice rules look at. Programs (issue 13) will add their stages and decisions
-/// here, and rules of their own that read them.
+/// A symptom that `limber log pain --flag` records: a red flag in NHS and NICE NG59 guidance,
+/// a reason to be seen rather than to exercise on.
+public enum SymptomFlag: String, Sendable, Hashable, Codable, CaseIterable {
+    case numbness
+    case weakness
+    case bladderBowel = "bladder-bowel"
+    case fever
+    case fall
+
+    /// In the user's words.
+    public var words: String {
+        switch self {
+        case .numbness: "numbness or tingling"
+        case .weakness: "weakness in a leg or foot"
+        case .bladderBowel: "bladder or bowel changes"
+        case .fever: "a fever"
+        case .fall: "pain after a fall or an accident"
+        }
+    }
+
+    /// Flags as the `pain.flags` column keeps them: comma-separated names, nil for none.
+    public static func column(_ flags: [SymptomFlag]) -> String? {
+        flags.isEmpty ? nil : flags.map(\.rawValue).joined(separator: ",")
+    }
+
+    /// The flags of a `pain.flags` value; unknown names are skipped.
+    public static func parse(column: String?) -> [SymptomFlag] {
+        (column ?? "").split(separator: ",").compactMap { SymptomFlag(rawValue: String($0)) }
+    }
+}
+
+/// A pain rating logged with red-flag symptoms.
+public struct FlaggedRating: Sendable, Hashable {
+    /// `YYYY-MM-DD`, local.
+    public var day: String
+    public var flags: [SymptomFlag]
+
+    public init(day: String, flags: [SymptomFlag]) {
+        self.day = day
+        self.flags = flags
+    }
+}
+
+/// What the advice rules look at: the weeks' pain and the red flags logged in them.
 public struct AdviceInput: Sendable, Hashable {
     /// Consecutive weeks, oldest first.
     public var weeks: [PainWeek]
+    /// Ratings logged with `--flag`, oldest first.
+    public var flags: [FlaggedRating]
 
-    public init(weeks: [PainWeek]) { self.weeks = weeks }
+    public init(weeks: [PainWeek], flags: [FlaggedRating] = []) {
+        self.weeks = weeks
+        self.flags = flags
+    }
 }
 
 /// A pattern in the records that is a reason to see a professional: what was seen, and
@@ -73,7 +120,7 @@ public enum ProfessionalAdvice {
 
     /// The rules in force, in the order the report lists their findings.
     public static let rules: [any AdviceRule] = [
-        SeverePainTwiceInAWeek(), PainRisingThreeWeeks(), NoImprovementOverSixWeeks(),
+        RedFlagSymptoms(), SeverePainTwiceInAWeek(), PainRisingThreeWeeks(), NoImprovementOverSixWeeks(),
     ]
 
     /// The findings of every rule in `rules`.
@@ -163,5 +210,33 @@ public struct NoImprovementOverSixWeeks: AdviceRule {
                 seen: "Your weekly average pain has not come down over six weeks: \(ProfessionalAdvice.score(first)) in the week \(HistoryDate.range(start.from, start.to)), \(ProfessionalAdvice.score(last)) in the week \(HistoryDate.range(end.from, end.to)).",
                 advice: "NHS guidance is to see a GP if back pain has not improved within a few weeks of looking after it at home. NICE guideline NG59 describes further help, such as physiotherapy combined with psychological support, for back pain that earlier treatment has not eased.")
         ]
+    }
+}
+
+/// Any rating logged with a red-flag symptom (`limber log pain --flag`): one finding per day.
+public struct RedFlagSymptoms: AdviceRule {
+    public let id = "red-flag-symptoms"
+
+    public init() {}
+
+    public func findings(in input: AdviceInput) -> [AdviceFinding] {
+        var byDay: [(day: String, flags: [SymptomFlag])] = []
+        for rating in input.flags where !rating.flags.isEmpty {
+            if let last = byDay.last, last.day == rating.day {
+                byDay[byDay.count - 1].flags += rating.flags.filter { !last.flags.contains($0) }
+            } else {
+                byDay.append((rating.day, rating.flags))
+            }
+        }
+        return byDay.map { day, flags in
+            let urgent = flags.contains(.bladderBowel) || flags.contains(.numbness)
+            let advice = urgent
+                ? "NHS guidance is to go to A&E or call 999 if back pain comes with loss of bladder or bowel control, or numbness around your genitals or bottom, and otherwise to get medical advice the same day (NHS 111 or your GP). Do not exercise through it; do not restart the program until you have been seen."
+                : "NHS guidance is to see a GP urgently, or call NHS 111, about back pain with \(flags.map(\.words).joined(separator: " or ")). Do not exercise through it; do not restart the program until you have been seen."
+            return AdviceFinding(
+                rule: id, week: day,
+                seen: "On \(HistoryDate.short(day)) you logged \(flags.map(\.words).joined(separator: ", ")) with your pain.",
+                advice: advice)
+        }
     }
 }

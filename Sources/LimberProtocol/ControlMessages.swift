@@ -97,15 +97,19 @@ public struct StatusResult: Sendable, Hashable, Codable {
     /// The daemon's monotonic clock now, in seconds: the clock of events' `mono`, `due` and
     /// `heard`, so a client can tell how far off a due instant is.
     public var mono: Double?
+    /// The program being followed, when one is (docs/programs.md).
+    public var program: ProgramState?
 
     public init(
-        state: RunnerState, session: SessionProgress?, audio: AudioReport, nextBreak: NextBreak? = nil, mono: Double? = nil
+        state: RunnerState, session: SessionProgress?, audio: AudioReport, nextBreak: NextBreak? = nil, mono: Double? = nil,
+        program: ProgramState? = nil
     ) {
         self.state = state
         self.session = session
         self.audio = audio
         self.nextBreak = nextBreak
         self.mono = mono
+        self.program = program
     }
 }
 

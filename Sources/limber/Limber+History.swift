@@ -83,6 +83,12 @@ struct HistoryPeriod {
         }
     }
 
+    /// `YYYY-MM-DD` of `date`, local.
+    static func label(_ date: Date, calendar: Calendar = .current) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return HistoryTime.dateLabel(Int64(parts.year ?? 1970), Int64(parts.month ?? 1), Int64(parts.day ?? 1))
+    }
+
     /// Local midnight of `YYYY-MM-DD`.
     static func day(_ text: String) -> Date? {
         let parts = text.split(separator: "-")
@@ -145,6 +151,12 @@ extension Limber {
                 Output.write(Data(HistoryText.csv(stats).utf8))
             } else {
                 Output.write(Data(HistoryText.report(stats).utf8))
+                // The report's see-a-professional findings over the same days, red flags included.
+                let advice = HistoryReport.make(
+                    snapshot, first: period.first, last: period.today, today: period.now, calendar: period.calendar
+                ).advice
+                for finding in advice { print("See a professional: \(finding.seen) \(finding.advice)") }
+                if !advice.isEmpty { print("This is advice from your records, not a diagnosis.") }
             }
         }
     }
@@ -196,14 +208,32 @@ extension Limber.Log {
         @Option(help: ArgumentHelp("Where, e.g. lower-back, neck.", valueName: "area"))
         var area: String?
 
+        @Option(
+            name: .customLong("flag"),
+            help: ArgumentHelp(
+                "A red-flag symptom with the pain (repeatable): numbness, weakness, bladder-bowel, fever, fall.",
+                discussion: "Any of these leads to see-a-professional advice in `limber today`, `stats` and the report, and stops a program from advancing.",
+                valueName: "symptom"))
+        var flags: [String] = []
+
         func validate() throws {
             if !PainEntry.levels.contains(level) { throw ValidationError("pain is a number from 0 (none) to 10 (worst); got \(level)") }
+            for flag in flags where SymptomFlag(rawValue: flag) == nil {
+                throw ValidationError("unknown --flag '\(flag)': use \(SymptomFlag.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
         }
 
         func run() throws {
-            let entry = PainEntry(level: level, note: note, area: area, time: HistoryTime.iso8601(Date()))
+            let symptoms = flags.compactMap(SymptomFlag.init(rawValue:))
+            let entry = PainEntry(
+                level: level, note: note, area: area, time: HistoryTime.iso8601(Date()), flags: SymptomFlag.column(symptoms))
             try location.append([.pain(entry)])
             print("recorded pain \(level)/10" + (area.map { " (\($0))" } ?? ""))
+            if !symptoms.isEmpty, let finding = RedFlagSymptoms().findings(
+                in: AdviceInput(weeks: [], flags: [FlaggedRating(day: HistoryPeriod.label(Date()), flags: symptoms)])).first
+            {
+                print("See a professional: \(finding.advice)")
+            }
         }
     }
 }

@@ -80,6 +80,12 @@ enum StatusText {
         if let next = status.nextBreak {
             lines.append("next break: \(next.kind) in \(clock(next.inMs))")
         }
+        if let program = status.program {
+            lines.append(ProgramText.headline(program))
+            if !program.advice.isEmpty {
+                lines.append("  see a professional: \(program.advice.count) finding\(program.advice.count == 1 ? "" : "s"); `limber today` says what and why")
+            }
+        }
         switch status.audio.state {
         case "unavailable":
             lines.append("audio: unavailable on \(status.audio.device) — \(status.audio.reason ?? "unknown reason"); cues are silent until it works")

@@ -39,6 +39,14 @@ struct Limberd: AsyncParsableCommand {
             valueName: "dir"))
     var sessionDirectories: [String] = []
 
+    @Option(
+        name: .customLong("programs"),
+        help: ArgumentHelp(
+            "Program directory to use instead of the search path (repeatable).",
+            discussion: "Default search path: $XDG_CONFIG_HOME/limber/programs, then $XDG_DATA_HOME and $XDG_DATA_DIRS limber/programs.",
+            valueName: "dir"))
+    var programDirectories: [String] = []
+
     @Option(help: ArgumentHelp("State directory (run records, scheduler state).", discussion: "Default: $XDG_STATE_HOME/limber.", valueName: "dir"))
     var stateDir: String?
 
@@ -67,6 +75,7 @@ struct Limberd: AsyncParsableCommand {
         options.socket = socket
         options.config = config
         options.sessionDirectories = sessionDirectories
+        options.programDirectories = programDirectories
         options.stateDirectory = stateDir
         options.device = device
         options.logLevel = level

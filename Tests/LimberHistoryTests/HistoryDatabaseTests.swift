@@ -20,13 +20,19 @@ func temporaryDirectory() throws -> URL {
         try queue.read { (db: Database) throws in
             #expect(try HistoryDatabase.migrator.appliedIdentifiers(db) == [
                 "v1: session_runs, breaks, pain", "v2: session runs in progress (running, interrupted)",
+                "v3: check-ins, programs, red flags",
             ])
             #expect(try db.columns(in: "session_runs").map(\.name) == [
                 "id", "session", "name", "kind", "started", "ended", "planned_ms", "actual_ms", "steps_completed",
                 "steps", "steps_skipped", "outcome", "reason",
             ])
             #expect(try db.columns(in: "breaks").map(\.name) == ["id", "kind", "due", "outcome", "snooze_count", "ended"])
-            #expect(try db.columns(in: "pain").map(\.name) == ["id", "level", "note", "area", "time", "session", "moment"])
+            #expect(try db.columns(in: "pain").map(\.name) == ["id", "level", "note", "area", "time", "session", "moment", "flags"])
+            #expect(try db.columns(in: "checkins").map(\.name) == ["id", "time", "pain", "stiffness", "note"])
+            #expect(try db.columns(in: "program_runs").map(\.name) == ["id", "program", "name", "started", "start_day", "ended", "outcome"])
+            #expect(try db.columns(in: "program_decisions").map(\.name) == [
+                "id", "run", "day", "decision", "from_stage", "to_stage", "reason", "time",
+            ])
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             #expect(try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2)  // FULL
         }
@@ -35,6 +41,27 @@ func temporaryDirectory() throws -> URL {
         let again = try HistoryDatabase.openForWriting(path: path)
         #expect(try again.read { try PainEntry.fetchCount($0) } == 1)
         #expect(try HistoryDatabase.integrityCheck(again) == ["ok"])
+    }
+
+    /// v3 only adds: a v2 database keeps every row, and its ratings have no flags.
+    @Test func migrationThreeKeepsAVersionTwoDatabase() throws {
+        let queue = try DatabaseQueue()
+        try HistoryDatabase.migrator.migrate(queue, upTo: "v2: session runs in progress (running, interrupted)")
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO pain (level, time) VALUES (4, '2026-11-29T10:00:00.000Z')")
+        }
+        try HistoryDatabase.migrator.migrate(queue)
+        let pain = try queue.read { try PainEntry.fetchAll($0) }
+        #expect(pain.map(\.level) == [4])
+        #expect(pain.first?.flags == nil)
+        try queue.write { db in
+            try PainEntry(level: 5, time: "2026-11-30T10:00:00.000Z", flags: "numbness,fall").insert(db)
+            try CheckinEntry(time: "2026-11-30T07:00:00.000Z", pain: 3, stiffness: 4).insert(db)
+        }
+        #expect(try queue.read { try PainEntry.fetchAll($0) }.map { SymptomFlag.parse(column: $0.flags) } == [[], [.numbness, .fall]])
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in try CheckinEntry(time: "2026-11-30T07:00:00.000Z", pain: 3, stiffness: 11).insert(db) }
+        }
     }
 
     @Test func checkConstraintsRejectOutOfRangeValues() throws {

@@ -71,6 +71,25 @@ import Testing
         #expect(ProfessionalAdvice.findings(in: AdviceInput(weeks: weeks), rules: ProfessionalAdvice.rules + [Always()]).map(\.rule) == ["always"])
     }
 
+    /// One finding a day with its flags merged; ratings without flags count for nothing.
+    @Test func redFlagSymptomsNameWhatWasLoggedAndTheUrgency() {
+        let input = AdviceInput(weeks: [], flags: [
+            FlaggedRating(day: "2026-11-03", flags: []),
+            FlaggedRating(day: "2026-11-04", flags: [.fever]),
+            FlaggedRating(day: "2026-11-04", flags: [.fever, .weakness]),
+            FlaggedRating(day: "2026-11-06", flags: [.bladderBowel]),
+        ])
+        let findings = ProfessionalAdvice.findings(in: input)
+        #expect(findings.map(\.rule) == ["red-flag-symptoms", "red-flag-symptoms"])
+        #expect(findings.map(\.week) == ["2026-11-04", "2026-11-06"])
+        #expect(findings[0].seen == "On 4 Nov you logged a fever, weakness in a leg or foot with your pain.")
+        #expect(findings[0].advice.hasPrefix("NHS guidance is to see a GP urgently, or call NHS 111, about back pain with a fever or weakness in a leg or foot."))
+        #expect(findings[1].advice.hasPrefix("NHS guidance is to go to A&E or call 999 if back pain comes with loss of bladder or bowel control"))
+        #expect(ProfessionalAdvice.findings(in: AdviceInput(weeks: [], flags: [FlaggedRating(day: "2026-11-03", flags: [])])).isEmpty)
+        #expect(SymptomFlag.parse(column: SymptomFlag.column([.numbness, .fall])) == [.numbness, .fall])
+        #expect(SymptomFlag.column([]) == nil)
+    }
+
     @Test func datesInWords() {
         #expect(HistoryDate.range("2026-11-03", "2026-11-09") == "3–9 Nov 2026")
         #expect(HistoryDate.range("2026-10-28", "2026-11-03") == "28 Oct – 3 Nov 2026")

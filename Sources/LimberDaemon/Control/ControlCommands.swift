@@ -17,12 +17,15 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     public let breaks: BreakScheduler?
     /// The config file the daemon reads.
     public let configPath: String?
+    /// The program being followed, for `status`.
+    public let program: @Sendable () -> ProgramState?
 
     public init(
         runner: SessionRunner<C>, sessions: any SessionCatalog, output: any CueOutput, events: EventHub,
         reload: @escaping @Sendable () async throws(ControlError) -> ReloadResult,
         nextBreak: @escaping @Sendable () async -> NextBreak? = { nil },
-        breaks: BreakScheduler? = nil, configPath: String? = nil
+        breaks: BreakScheduler? = nil, configPath: String? = nil,
+        program: @escaping @Sendable () -> ProgramState? = { nil }
     ) {
         self.runner = runner
         self.sessions = sessions
@@ -32,6 +35,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
         self.nextBreak = nextBreak
         self.breaks = breaks
         self.configPath = configPath
+        self.program = program
     }
 
     /// Every command name, for `unknown-command` messages and docs.
@@ -57,7 +61,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
         let nextBreak = await nextBreak()
         return StatusResult(
             state: state, session: progress, audio: output.report, nextBreak: nextBreak,
-            mono: runner.monotonicSeconds())
+            mono: runner.monotonicSeconds(), program: program())
     }
 
     private func perform(_ request: ControlRequest) async throws(ControlError) -> Data {
