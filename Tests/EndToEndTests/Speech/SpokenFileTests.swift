@@ -9,8 +9,11 @@ import Testing
 /// Speech as a listener gets it, through limberd and ALSA's real `file` PCM: the WAV minus
 /// the cues (each at its exact frame) leaves the speech alone, which must start within 1 ms
 /// of each phrase's place, be absent everywhere else, and be silent before every cue.
-@Suite("Spoken guidance in the stream")
-struct SpokenFileTests {
+///
+/// Run with the heard-timing tests, alone: on a machine loaded by 300 parallel tests, the
+/// session's first cues can be scheduled past their frame (played late, as designed), and
+/// the exact comparison no longer holds.
+enum SpokenFileTests {
     static let script = """
         name: Spoken check
         kind: exercise
@@ -37,9 +40,12 @@ struct SpokenFileTests {
 
         """
 
-    @Test("each phrase starts within 1 ms of its place, nothing is spoken elsewhere, and speech is silent before every cue")
-    func placedToTheSample() async throws {
-        let directory = try TestDirectory(scripts: ["spoken-check": Self.script])
+}
+
+extension HeardTimingTests {
+    @Test("through the file PCM, each phrase starts within 1 ms of its place, nothing is spoken elsewhere, and speech is silent before every cue")
+    func speechPlacedToTheSample() async throws {
+        let directory = try TestDirectory(scripts: ["spoken-check": SpokenFileTests.script])
         let wav = directory.path + "/out.wav"
         try directory.writeConfig("audio:\n  volume: 0.5\n")
         let daemon = try DaemonProcess(
@@ -48,7 +54,7 @@ struct SpokenFileTests {
                         "--config", directory.config, "--device", "file:'\(wav)',wav"],
             environment: [:], standardArguments: false)
         try daemon.waitUntilAccepting()
-        let timeline = try #require(TimelineCompiler().compile(text: Self.script, path: "spoken-check.yaml").timeline)
+        let timeline = try #require(TimelineCompiler().compile(text: SpokenFileTests.script, path: "spoken-check.yaml").timeline)
         let socket = daemon.socket
         let events = try await onOwnThread { () throws -> [ControlEvent] in
             let watcher = try TestConnection(path: socket)
