@@ -111,7 +111,8 @@ let package = Package(
         .executableTarget(
             name: "limber-bench",
             dependencies: [
-                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "SoundCheck",
+                "LimberCore", "LimberProtocol", "LimberAudio", "LimberDaemon", "LimberHistory", "LimberSpawn", "LimberSpeech",
+                "SoundCheck",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/limber-bench"

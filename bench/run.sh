@@ -23,6 +23,7 @@ history=$(mktemp -d)
 "$bin/limber-bench" report --bin "$bin" --db "$history/history.sqlite" --runs "${REPORT_RUNS:-15}"
 rm -rf "$history"
 "$bin/limber-bench" render
+"$bin/limber-bench" speech --bin "$bin" --sessions Sessions
 "$bin/limber-bench" checkpoint
 "$bin/limber-bench" status --bin "$bin" --runs "${STATUS_RUNS:-101}" \
     --yardstick "$bin/trivial" --yardstick "$bin/trivial-foundation"

@@ -3,6 +3,9 @@
 #include <alsa/asoundlib.h>
 #include <stdarg.h>
 #include <stdio.h>
+/* malloc_trim, for the playback thread to return a session's freed pages (Glibc's Swift
+   module does not export malloc.h). */
+#include <malloc.h>
 
 /// A non-variadic receiver for ALSA's library error messages (already formatted).
 typedef void (*limber_alsa_error_sink)(const char *file, int line, const char *function,

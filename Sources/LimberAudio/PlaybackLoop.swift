@@ -1,3 +1,4 @@
+import CALSA
 import Foundation
 import LimberCore
 import Logging
@@ -221,6 +222,9 @@ struct PlaybackLoop {
 
             if !intake.sessionActive && mixer.isEmpty && pending.cues.isEmpty && lone.isEmpty {
                 stream.drainAndClose()
+                // A session's phrases (megabytes of speech) are freed by now: hand the pages
+                // back, so that idle RSS after a session is what it was before.
+                malloc_trim(0)
                 return .finished
             }
             // Before it runs, the stream holds what was written since it was (re)prepared.

@@ -8,6 +8,7 @@ let commands: [String: (summary: String, run: ([String]) -> Int32)] = [
     "compile": ("compile the largest session many times: median and p99 µs per compile", compileBenchmark),
     "heard": ("cues as recorded at PulseAudio and PipeWire null sinks, quiet and loaded: onset error, first-cue latency, CPU, wake-ups [--seconds N] [--servers LIST]", heardBenchmark),
     "timing": ("cue timing error over a session of 250 ms steps with both cores busy [--seconds N] [--device PCM] [--no-load]", timingBenchmark),
+    "speech": ("spoken guidance: synthesis of every built-in phrase cold and cached, start latency with the voice on and off, RSS around body-scan [--sessions DIR] [--bin DIR]", speechBenchmark),
     "render": ("render the whole cue vocabulary [--runs N]: median and best ms", renderBenchmark),
     "idle": ("an idle limberd beside trivial programs: RSS, anonymous memory, threads, CPU ms and wake-ups per minute [--seconds N] [--yardstick PATH]...", idleBenchmark),
     "history-gen": ("write N days of realistic history to a database [--days N] --out FILE", historyGenerate),
