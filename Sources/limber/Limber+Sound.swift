@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LimberAudio
 import LimberCore
+import LimberSpeech
+import Logging
 
 extension Limber {
     /// `limber sound`: hear and export the cue vocabulary without the daemon.
@@ -35,7 +37,7 @@ extension Limber.Sound {
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Play cues through the sound device, printing each name.",
-            discussion: "With no CUE, plays the whole vocabulary in order."
+            discussion: "With no CUE, plays the whole vocabulary in order, then a spoken sample in the config's voice (docs/speech.md)."
         )
 
         @Argument(help: "Cues to play (default: all). One of: \(Cue.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -70,6 +72,28 @@ extension Limber.Sound {
                     throw ExitCode.unreachable
                 }
                 try await Task.sleep(for: .milliseconds(250))
+            }
+            if cues.isEmpty { try speakSample(player) }
+        }
+
+        /// "This is Limber's voice", as a session would speak it (skipped with the voice off).
+        private func speakSample(_ player: CuePlayer) throws {
+            let config = (try? ConfigFile.load(Limber.Config.defaultPath()).get()) ?? LimberConfig()
+            guard config.voice.enabled else {
+                print("voice: off in the config (voice.enabled: false)")
+                return
+            }
+            let renderer = SpeechRenderer(
+                voice: config.voice, cache: SpeechCache(directory: SpeechCache.standardDirectory()),
+                logger: Logger(label: "limber.speech") { _ in StderrWarnings() })
+            do {
+                let samples = try renderer.render("This is Limber's voice.")
+                print("voice: \(config.voice.command == nil ? "espeak-ng \(config.voice.name)" : "voice.command"), \(config.voice.rate) words per minute")
+                player.play(samples: SpeechRenderer.scaled(samples, volume: volume * config.voice.volume))
+                player.waitUntilIdle()
+            } catch {
+                Output.fail("the voice cannot speak: \(error)")
+                throw ExitCode.problem
             }
         }
     }

@@ -10,7 +10,9 @@ extension Limber {
                 REFERENCE is a session id from the search path, or a file (a path with `/` \
                 or ending in .yaml). When limberd runs (and no --sessions is given) it compiles \
                 the session, so you see exactly what it would play; otherwise limber reads the \
-                files itself. Exit status: 0 shown, 1 not found or invalid, 2 usage error.
+                files itself. With the voice on (docs/speech.md), the spoken lines follow the \
+                table, each with its offset and rendered length; `!` marks one that runs into \
+                the next cue. Exit status: 0 shown, 1 not found or invalid, 2 usage error.
                 """
         )
 
@@ -49,6 +51,7 @@ extension Limber {
                 try Output.json(timeline)
             } else {
                 Swift.print(timeline.table(), terminator: "")
+                Swift.print(SpokenTextCheck().listing(timeline), terminator: "")
             }
         }
     }

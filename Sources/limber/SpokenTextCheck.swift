@@ -17,6 +17,21 @@ struct SpokenTextCheck {
             : nil
     }
 
+    /// The spoken lines of `timeline` for `limber show`: offset, length, words.
+    func listing(_ timeline: Timeline) -> String {
+        guard let renderer else { return "" }
+        let lines = SpeechPlan.lines(for: timeline, cueLengthMs: CueSynth.lengthMs)
+        guard !lines.isEmpty else { return "" }
+        var text = "\nspoken (\(renderer.voice.command == nil ? "espeak-ng \(renderer.voice.name)" : "voice.command"), \(renderer.voice.rate) wpm):\n"
+        for line in lines {
+            let ms = (try? renderer.render(line.text)).map { Int64($0.count * 1000 / SpeechRenderer.rate) }
+            let over = ms.flatMap { ms in line.availableMs.map { ms > $0 } } ?? false
+            let length = ms.map { String(format: "%5.1f s", Double($0) / 1000) } ?? "    ? s"
+            text += "\(over ? "!" : " ") \(DurationText.clock(line.offsetMs))  \(length)  \(line.text)\n"
+        }
+        return text
+    }
+
     func overruns(_ timeline: Timeline, path: String, strict: Bool) -> [Diagnostic] {
         guard let renderer else { return [] }
         let lines = SpeechPlan.lines(for: timeline, cueLengthMs: CueSynth.lengthMs)

@@ -176,7 +176,11 @@ public actor BreakScheduler: Service {
                 "kind": "\(event.kind?.rawValue ?? "-")", "outcome": "\(event.outcome?.rawValue ?? "-")",
                 "session": "\(event.session ?? "-")",
             ])
-        if let cue = event.cue { output.play(cue) }
+        if let cue = event.cue {
+            output.play(cue)
+            // A due break (and each reminder) says what to do, after its cue.
+            if cue == .break { output.announce(["Time to move"] + (event.session.map { [SessionName.spoken($0)] } ?? [])) }
+        }
         if let kind = Self.eventKind(event.name) {
             events.publish(
                 ControlEvent(

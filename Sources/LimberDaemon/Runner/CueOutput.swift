@@ -7,6 +7,9 @@ import LimberProtocol
 public protocol CueOutput: Sendable {
     /// Plays one cue now, outside any session (break reminders, sound tests).
     func play(_ cue: Cue)
+    /// Speaks `phrases` one after the other, after what is playing (a due break's
+    /// "Time to move"); rendered off the caller's path. Nothing when the voice is off.
+    func announce(_ phrases: [String])
     /// Stops the playback thread (daemon exit).
     func shutdown()
     /// The output as `status` reports it.
@@ -39,6 +42,19 @@ public protocol SessionAudio<Instant>: Sendable {
     /// How far ahead of now the stream's first unwritten frame is heard: a cue scheduled
     /// sooner than this is late. Zero where nothing is buffered.
     var writeAhead: Duration { get }
+}
+
+extension CueOutput {
+    public func announce(_ phrases: [String]) {}
+}
+
+/// A session id as words, for speaking it where only the id is known (`desk-reset` →
+/// "Desk reset").
+public enum SessionName {
+    public static func spoken(_ id: String) -> String {
+        let words = id.replacingOccurrences(of: "-", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
 }
 
 extension SessionAudio {

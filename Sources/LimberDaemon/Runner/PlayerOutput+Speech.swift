@@ -58,6 +58,25 @@ extension PlayerOutput {
         player.scheduleSpeech(samples, at: instant, silentFrom: silentFrom)
     }
 
+    /// Speaks `phrases` after what is playing, rendered on a thread of its own.
+    public func announce(_ phrases: [String]) {
+        let (renderer, volume) = speech.withLock { ($0.renderer, $0.volume) }
+        guard let renderer, volume > 0, !phrases.isEmpty else { return }
+        let player = self.player
+        let logger = self.logger
+        let thread = Thread {
+            for phrase in phrases {
+                do {
+                    player.play(samples: SpeechRenderer.scaled(try renderer.render(phrase), volume: volume))
+                } catch {
+                    logger.warning("cannot speak '\(phrase)': \(error)")
+                }
+            }
+        }
+        thread.name = "limber-speech"
+        thread.start()
+    }
+
     /// Forgets the session's phrases (what is already queued still plays).
     public func releaseSpeech() {
         speech.withLock { $0.phrases = [] }
