@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
         .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore", "LimberSpawn"]),
         .testTarget(name: "LimberSpawnTests", dependencies: ["LimberSpawn"]),
-        .testTarget(name: "LimberSpeechTests", dependencies: ["LimberSpeech", "LimberCore"]),
+        .testTarget(name: "LimberSpeechTests", dependencies: ["LimberSpeech", "LimberCore", "SoundCheck"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "LimberCore"]),
         .testTarget(
             name: "LimberDaemonTests",

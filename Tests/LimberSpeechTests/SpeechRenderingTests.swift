@@ -1,28 +1,10 @@
 import Foundation
 import LimberCore
 import Logging
+import SoundCheck
 import Testing
 
 @testable import LimberSpeech
-
-/// Energy of `samples` in the 300–3400 Hz speech band, as a fraction of the total (Goertzel
-/// over a few probe frequencies is enough to tell speech from aliasing or silence).
-func bandEnergy(_ samples: [Float], rate: Double, from low: Double, to high: Double) -> Double {
-    var band = 0.0, total = 0.0
-    for frequency in stride(from: 100.0, through: rate / 2 - 100, by: 100) {
-        let k = 2 * cos(2 * Double.pi * frequency / rate)
-        var s1 = 0.0, s2 = 0.0
-        for sample in samples {
-            let s0 = Double(sample) + k * s1 - s2
-            s2 = s1
-            s1 = s0
-        }
-        let power = s1 * s1 + s2 * s2 - k * s1 * s2
-        total += power
-        if frequency >= low && frequency <= high { band += power }
-    }
-    return total > 0 ? band / total : 0
-}
 
 @Suite("Speech rendering: espeak-ng, resampling, level, WAV, cache")
 struct SpeechRenderingTests {
@@ -39,8 +21,8 @@ struct SpeechRenderingTests {
         // Speech sits in the telephone band; above the source's Nyquist (11 kHz) a band-limited
         // resampler leaves next to nothing (images of the voice would show up there).
         let middle = Array(resampled[resampled.count / 4 ..< resampled.count / 4 + 48_000 / 2])
-        #expect(bandEnergy(middle, rate: 48_000, from: 300, to: 3_400) > 0.5)
-        #expect(bandEnergy(middle, rate: 48_000, from: 11_500, to: 23_900) < 0.001)
+        #expect(bandShare(middle, from: 300, to: 3_400) > 0.5)
+        #expect(bandShare(middle, from: 11_500, to: 23_900) < 0.001)
     }
 
     @Test("a phrase is trimmed to its sound, level-matched, and its peak stays at or under the volume")

@@ -4,6 +4,7 @@ import LimberCore
 import LimberProtocol
 import LimberSpeech
 import Logging
+import SoundCheck
 import Testing
 
 /// Speech as a listener gets it, through limberd and ALSA's real `file` PCM: the WAV minus
@@ -100,7 +101,7 @@ extension HeardTimingTests {
             for index in place..<end { spoken[index] = true }
             // Speech band: most of the phrase's energy lies in 300-3400 Hz.
             let body = residual[place..<min(end, place + 24_000)].map { Float($0) / 32_768 }
-            #expect(body.count < 2_400 || bandShare(body) > 0.5, "'\(line.text)' is not speech-like")
+            #expect(body.count < 2_400 || bandShare(body, from: 300, to: 3_400) > 0.5, "'\(line.text)' is not speech-like")
         }
         let stray = residual.indices.filter { !spoken[$0] && abs(residual[$0]) > 2 }
         #expect(stray.isEmpty, "sound where nothing is spoken or cued, from \(Double((stray.first ?? 0) - origin) / 48) ms")
@@ -109,23 +110,5 @@ extension HeardTimingTests {
             let before = max(0, onset - Int(SpeechPlan.clearanceMs) * 48)..<min(onset + 1, residual.count)
             #expect(before.allSatisfy { abs(residual[$0]) <= 2 }, "speech sounds into the \(cue.cue) cue at \(cue.offsetMs) ms")
         }
-    }
-
-    /// The share of energy in 300–3400 Hz, by Goertzel probes every 100 Hz.
-    func bandShare(_ samples: [Float]) -> Double {
-        var band = 0.0, total = 0.0
-        for frequency in stride(from: 100.0, through: 23_900, by: 100) {
-            let k = 2 * cos(2 * Double.pi * frequency / 48_000)
-            var s1 = 0.0, s2 = 0.0
-            for sample in samples {
-                let s0 = Double(sample) + k * s1 - s2
-                s2 = s1
-                s1 = s0
-            }
-            let power = s1 * s1 + s2 * s2 - k * s1 * s2
-            total += power
-            if (300...3_400).contains(frequency) { band += power }
-        }
-        return total > 0 ? band / total : 0
     }
 }
