@@ -22,6 +22,9 @@ extension Limber {
         @Flag(help: "Print the timeline as JSON.")
         var json = false
 
+        @Flag(help: "Leave out the spoken lines (listing them renders each phrase).")
+        var noSpeech = false
+
         @OptionGroup var sessions: SessionsOptions
         @OptionGroup var connection: DaemonConnection
 
@@ -51,7 +54,7 @@ extension Limber {
                 try Output.json(timeline)
             } else {
                 Swift.print(timeline.table(), terminator: "")
-                Swift.print(SpokenTextCheck().listing(timeline), terminator: "")
+                if !noSpeech { Swift.print(SpokenTextCheck().listing(timeline), terminator: "") }
             }
         }
     }

@@ -92,7 +92,7 @@ import Testing
     @Test func showPrintsTheTimelineAndTotal() throws {
         let dir = try scratchDirectory(["stretch.yaml": Self.valid, "breathe.yaml": Self.breathe])
         defer { try? FileManager.default.removeItem(at: dir) }
-        let result = try run(binary, ["show", "stretch", "--sessions", dir.path])
+        let result = try run(binary, ["show", "stretch", "--no-speech", "--sessions", dir.path])
         #expect(result.status == 0)
         #expect(result.stdout == """
             Stretch (stretch, exercise)

@@ -11,8 +11,7 @@ import Testing
 struct BuiltInSpeechTests {
     @Test("every phrase of every built-in session ends before the next cue")
     func phrasesFit() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sessions").path
+        let root = repositoryRoot().appendingPathComponent("Sessions").path
         let library = SessionLibrary(directories: [root])
         let renderer = SpeechRenderer(voice: LimberConfig.Voice(), cache: nil, logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })
         var overruns: [String] = []

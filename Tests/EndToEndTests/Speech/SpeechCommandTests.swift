@@ -1,5 +1,7 @@
 import Foundation
 import LimberAudio
+import LimberCore
+import LimberProtocol
 import Testing
 
 /// The CLI's speech commands, as a user runs them.
@@ -53,8 +55,47 @@ struct SpeechCommandTests {
         let voices = try run(limberBinary(), ["voices"], environment: environment)
         #expect(voices.status == 0)
         #expect(voices.stdout.split(separator: "\n").contains { $0.hasPrefix("en-us ") })
+        let shown = try run(limberBinary(), ["show", "desk-reset", "--sessions", repositoryRoot().appendingPathComponent("Sessions").path], environment: environment)
+        #expect(shown.stdout.contains("spoken (espeak-ng en-us, 160 wpm):"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("  Chin tuck\n"))
+        #expect(shown.stdout.contains("Right side\n"))
         let refused = try run(limberBinary(), ["say", "Rest", "--voice", "xx-none", "--out", out], environment: environment)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("limber voices"), "\(refused.stderr)")
+    }
+}
+
+@Suite("The daemon's speech cache")
+struct DaemonSpeechCacheTests {
+    /// Each cached phrase file's inode: a phrase synthesised again is written anew (atomically,
+    /// a new inode), one read from the cache is left as it was.
+    func inodes(_ directory: String) -> [String: UInt64] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var result: [String: UInt64] = [:]
+        for name in names {
+            var info = stat()
+            if stat(directory + "/" + name, &info) == 0 { result[name] = UInt64(info.st_ino) }
+        }
+        return result
+    }
+
+    @Test("a second start of the same session reads every phrase from the cache: nothing is synthesised")
+    func secondStartHitsTheCache() async throws {
+        let daemon = try DaemonProcess()
+        let cache = daemon.directory.path + "/cache/limber/speech"
+        let socket = daemon.socket
+        let (first, second) = try await onOwnThread { () throws -> ([String: UInt64], [String: UInt64]) in
+            let control = try TestConnection(path: socket)
+            let _: StatusResult = try control.call("start", args: ["id": .string("quick")])
+            let _: StatusResult = try control.call("stop")
+            let first = self.inodes(cache)
+            let _: StatusResult = try control.call("start", args: ["id": .string("quick")])
+            let _: StatusResult = try control.call("stop")
+            return (first, self.inodes(cache))
+        }
+        // One file per distinct phrase of Quick (its name, steps, rest, halfway, the end).
+        let phrases = try #require(TimelineCompiler().compile(text: TestScripts.quick, path: "quick.yaml").timeline)
+        #expect(first.count == Set(SpeechPlan.lines(for: phrases, cueLengthMs: CueSynth.lengthMs).map(\.text)).count)
+        #expect(second == first)
     }
 }
