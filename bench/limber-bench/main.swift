@@ -7,7 +7,7 @@ let commands: [String: (summary: String, run: ([String]) -> Int32)] = [
     "checkpoint": ("a session checkpoint: queueing it (µs) and its UPDATE committed with synchronous=FULL (ms) [--runs N] [--dir DIR]", checkpointBenchmark),
     "compile": ("compile the largest session many times: median and p99 µs per compile", compileBenchmark),
     "heard": ("cues as recorded at PulseAudio and PipeWire null sinks, quiet and loaded: onset error, first-cue latency, CPU, wake-ups [--seconds N] [--servers LIST]", heardBenchmark),
-    "timing": ("cue timing error over a session of 250 ms steps with both cores busy [--seconds N] [--device PCM] [--no-load]", timingBenchmark),
+    "timing": ("cue timing error over a session of 250 ms steps with both cores busy [--seconds N] [--device PCM] [--no-load] [--watchers N]", timingBenchmark),
     "render": ("render the whole cue vocabulary [--runs N]: median and best ms", renderBenchmark),
     "idle": ("an idle limberd beside trivial programs: RSS, anonymous memory, threads, CPU ms and wake-ups per minute [--seconds N] [--yardstick PATH]...", idleBenchmark),
     "history-gen": ("write N days of realistic history to a database [--days N] --out FILE", historyGenerate),
