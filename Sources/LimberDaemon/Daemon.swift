@@ -29,6 +29,8 @@ public struct DaemonOptions: Sendable {
     public var logLevel: Logger.Level = .info
     /// Closes quiet non-watch connections after this long.
     public var idleTimeout: Duration = .seconds(30)
+    /// Connections served at once; one more is refused with `too-many-clients`.
+    public var maxClients = 64
 
     public init() {}
 }
@@ -147,6 +149,7 @@ public enum Daemon {
             program: { programs.state() })
         var limits = ControlLimits()
         limits.idleTimeout = .nanoseconds(Int64(options.idleTimeout.inSeconds * 1e9))
+        limits.maxClients = options.maxClients
         let server = ControlServer(
             endpoint: endpoint, commands: commands, limits: limits, logger: logger,
             onListening: { notifier.ready(status: "idle") })

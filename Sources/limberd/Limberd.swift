@@ -59,11 +59,15 @@ struct Limberd: AsyncParsableCommand {
     @Option(help: .hidden)
     var idleTimeout: Double = 30
 
+    @Option(help: ArgumentHelp("Most client connections served at once; each watcher (a status bar, a script) holds one.", valueName: "n"))
+    var maxClients: Int = 64
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown log level '\(logLevel)'; use one of trace, debug, info, notice, warning, error, critical")
         }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard maxClients > 0 else { throw ValidationError("--max-clients must be at least 1") }
     }
 
     func run() async throws {
@@ -80,6 +84,7 @@ struct Limberd: AsyncParsableCommand {
         options.device = device
         options.logLevel = level
         options.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        options.maxClients = maxClients
         do {
             try await Daemon.run(options: options, logger: logger)
         } catch let error as StartupError {

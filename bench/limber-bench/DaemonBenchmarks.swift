@@ -90,9 +90,14 @@ func timingBenchmark(_ arguments: [String]) -> Int32 {
                 for: 250ms
         """
     let device = arguments.firstIndex(of: "--device").map { arguments[$0 + 1] } ?? "null"
+    let watcherCount = Int(option("--watchers", in: arguments, default: 0))
     do {
-        let daemon = try BenchDaemon(binDirectory: binDirectory(arguments), sessions: ["timing": script], extraArguments: ["--device", device])
+        let daemon = try BenchDaemon(
+            binDirectory: binDirectory(arguments), sessions: ["timing": script],
+            extraArguments: ["--device", device, "--max-clients", "\(watcherCount + 8)"])
         defer { daemon.stop() }
+        let watchers = try DrainedWatchers(socket: daemon.socket, count: watcherCount)
+        defer { watchers.close() }
         let load = arguments.contains("--no-load") ? [] : (try? startBusyLoops(2)) ?? []
         defer { stopBusyLoops(load) }
         let watcher = try ControlClient(path: daemon.socket)

@@ -1,6 +1,7 @@
 import Foundation
 import LimberCore
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +14,9 @@ import Glibc
 public struct StateFile<Value: Codable & Sendable>: Sendable {
     public let path: String
     private let logger: Logger
+    /// Whether the last save failed: a full or read-only disk is reported once, not at every
+    /// save, and its recovery once.
+    private let failing = SaveFailure()
 
     public init(path: String, logger: Logger) {
         self.path = path
@@ -62,11 +66,21 @@ public struct StateFile<Value: Codable & Sendable>: Sendable {
             fsync(directory)
             close(directory)
         }
+        if failing.flag.exchange(false, ordering: .sequentiallyConsistent) {
+            logger.notice("the state file is written again", metadata: ["file": "\(path)"])
+        }
         return true
     }
 
     private func fail(_ what: String) -> Bool {
-        logger.warning("could not save state: \(what)", metadata: ["error": "\(String(cString: strerror(errno)))"])
+        let error = String(cString: strerror(errno))
+        if !failing.flag.exchange(true, ordering: .sequentiallyConsistent) {
+            logger.warning(
+                "could not save state: \(what); the break schedule goes on in memory and is saved at its next change (free space or fix permissions in \((path as NSString).deletingLastPathComponent))",
+                metadata: ["error": "\(error)"])
+        } else {
+            logger.debug("could not save state (still)", metadata: ["file": "\(path)", "error": "\(error)"])
+        }
         return false
     }
 
@@ -82,4 +96,9 @@ public struct StateFile<Value: Codable & Sendable>: Sendable {
         decoder.dateDecodingStrategy = .millisecondsSince1970
         return decoder
     }
+}
+
+/// Shared by the copies of one `StateFile`.
+private final class SaveFailure: Sendable {
+    let flag = Atomic<Bool>(false)
 }

@@ -132,9 +132,10 @@ final class TestConnection {
 
     /// Sends one request and returns its result; a refusal is a `TestFailure`.
     func call<Result: Codable & Sendable>(
-        _ cmd: String, args: [String: JSONValue]? = nil, as type: Result.Type = StatusResult.self
+        _ cmd: String, args: [String: JSONValue]? = nil, as type: Result.Type = StatusResult.self,
+        within timeout: Duration = .seconds(5)
     ) throws -> Result {
-        let reply = try request(cmd, args: args, as: type)
+        let reply = try request(cmd, args: args, as: type, within: timeout)
         guard reply.ok, let result = reply.result else {
             throw TestFailure("limberd refused \(cmd): \(String(describing: reply.error))", log: log())
         }
