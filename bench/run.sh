@@ -28,6 +28,8 @@ rm -rf "$history"
 "$bin/limber-bench" status --bin "$bin" --runs "${STATUS_RUNS:-101}" \
     --yardstick "$bin/trivial" --yardstick "$bin/trivial-foundation"
 "$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}"
+# The same with 500 more watchers reading every event: cue lateness must not rise.
+"$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}" --watchers 500
 # A 2-minute irregular session per server, quiet and loaded: about 10 minutes in all.
 "$bin/limber-bench" heard --bin "$bin" --seconds "${HEARD_SECONDS:-120}"
 "$bin/limber-bench" idle --bin "$bin" --seconds "${IDLE_SECONDS:-60}" --yardstick "$bin/idle-async"

@@ -121,8 +121,9 @@ func timingBenchmark(_ arguments: [String]) -> Int32 {
         let sorted = errors.sorted()
         print(
             String(
-                format: "timing: %d cues over %.0f s (250 ms steps, %@): p50 %.3f ms, p99 %.3f ms, max %.3f ms; last cue %.3f ms (drift)",
-                errors.count, seconds, load.isEmpty ? "no load" : "both cores busy", percentile(sorted, 0.5),
+                format: "timing: %d cues over %.0f s (250 ms steps, %@, %d more watchers reading %d event lines): p50 %.3f ms, p99 %.3f ms, max %.3f ms; last cue %.3f ms (drift)",
+                errors.count, seconds, load.isEmpty ? "no load" : "both cores busy", watcherCount, watchers.linesRead,
+                percentile(sorted, 0.5),
                 percentile(sorted, 0.99), sorted.last ?? .nan, last))
         return 0
     } catch {
