@@ -43,15 +43,14 @@ extension Limber {
         }
 
         func run() async throws {
-            let config = (try? ConfigFile.load(Config.defaultPath()).get()) ?? LimberConfig()
+            let config = CLISpeech.config()
             var settings = config.voice
             if let voice {
                 settings.name = voice
                 settings.command = nil
             }
             if let rate { settings.rate = rate }
-            let warnings = Logger(label: "limber.speech") { _ in StderrWarnings() }
-            let renderer = SpeechRenderer(voice: settings, cache: SpeechCache(directory: SpeechCache.standardDirectory()), logger: warnings)
+            let renderer = CLISpeech.renderer(settings)
             let words = text.joined(separator: " ")
             let samples: [Int16]
             do {

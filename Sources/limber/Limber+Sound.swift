@@ -3,7 +3,6 @@ import Foundation
 import LimberAudio
 import LimberCore
 import LimberSpeech
-import Logging
 
 extension Limber {
     /// `limber sound`: hear and export the cue vocabulary without the daemon.
@@ -78,17 +77,15 @@ extension Limber.Sound {
 
         /// "This is Limber's voice", as a session would speak it (skipped with the voice off).
         private func speakSample(_ player: CuePlayer) throws {
-            let config = (try? ConfigFile.load(Limber.Config.defaultPath()).get()) ?? LimberConfig()
+            let config = CLISpeech.config()
             guard config.voice.enabled else {
                 print("voice: off in the config (voice.enabled: false)")
                 return
             }
-            let renderer = SpeechRenderer(
-                voice: config.voice, cache: SpeechCache(directory: SpeechCache.standardDirectory()),
-                logger: Logger(label: "limber.speech") { _ in StderrWarnings() })
+            let renderer = CLISpeech.renderer(config.voice)
             do {
                 let samples = try renderer.render("This is Limber's voice.")
-                print("voice: \(config.voice.command == nil ? "espeak-ng \(config.voice.name)" : "voice.command"), \(config.voice.rate) words per minute")
+                print("voice: \(CLISpeech.engine(config.voice)), \(config.voice.rate) words per minute")
                 player.play(samples: SpeechRenderer.scaled(samples, volume: volume * config.voice.volume))
                 player.waitUntilIdle()
             } catch {

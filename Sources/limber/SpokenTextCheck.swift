@@ -4,17 +4,33 @@ import LimberCore
 import LimberSpeech
 import Logging
 
+/// How the CLI speaks: the user's config (defaults when it is absent or invalid: the
+/// command that needs it reports problems itself), and a renderer on the user's cache that
+/// prints its warnings on stderr. For `say`, `sound test`, `show` and `validate`.
+enum CLISpeech {
+    static func config() -> LimberConfig {
+        (try? ConfigFile.load(Limber.Config.defaultPath()).get()) ?? LimberConfig()
+    }
+
+    static func renderer(_ voice: LimberConfig.Voice) -> SpeechRenderer {
+        SpeechRenderer(voice: voice, cache: SpeechCache(directory: SpeechCache.standardDirectory()),
+                       logger: Logger(label: "limber.speech") { _ in StderrWarnings() })
+    }
+
+    /// "espeak-ng en-us" or "voice.command".
+    static func engine(_ voice: LimberConfig.Voice) -> String {
+        voice.command == nil ? "espeak-ng \(voice.name)" : "voice.command"
+    }
+}
+
 /// `limber validate`'s speech check: renders each phrase (through the cache) at the config's
 /// voice and reports those that would run into the next cue.
 struct SpokenTextCheck {
     let renderer: SpeechRenderer?
 
     init() {
-        let config = (try? ConfigFile.load(Limber.Config.defaultPath()).get()) ?? LimberConfig()
-        renderer = config.voice.enabled
-            ? SpeechRenderer(voice: config.voice, cache: SpeechCache(directory: SpeechCache.standardDirectory()),
-                             logger: Logger(label: "limber.speech") { _ in StderrWarnings() })
-            : nil
+        let voice = CLISpeech.config().voice
+        renderer = voice.enabled ? CLISpeech.renderer(voice) : nil
     }
 
     /// The spoken lines of `timeline` for `limber show`: offset, length, words.
@@ -22,7 +38,7 @@ struct SpokenTextCheck {
         guard let renderer else { return "" }
         let lines = SpeechPlan.lines(for: timeline, cueLengthMs: CueSynth.lengthMs)
         guard !lines.isEmpty else { return "" }
-        var text = "\nspoken (\(renderer.voice.command == nil ? "espeak-ng \(renderer.voice.name)" : "voice.command"), \(renderer.voice.rate) wpm):\n"
+        var text = "\nspoken (\(CLISpeech.engine(renderer.voice)), \(renderer.voice.rate) wpm):\n"
         for line in lines {
             let ms = (try? renderer.render(line.text)).map { Int64($0.count * 1000 / SpeechRenderer.rate) }
             let over = ms.flatMap { ms in line.availableMs.map { ms > $0 } } ?? false
