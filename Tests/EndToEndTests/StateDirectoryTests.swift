@@ -91,12 +91,30 @@ struct StateDirectoryTests {
             #expect(daemon.log.components(separatedBy: "could not save state").count - 1 == 1, "\(daemon.log)")
 
             // Writable again: the queued runs reach the database.
-            _ = try run(URL(fileURLWithPath: "/bin/umount"), [directory.state])
+            try unmount(directory.state, heldBy: daemon)
             mounted = false
             try daemon.waitForLog("the history database is writable again", within: .seconds(70))
             // The first batch written announces it; the records queued behind it follow.
             try eventually("both runs in the history", log: { daemon.log }) { try directory.runRecords().count == 2 }
             try daemon.signal(SIGTERM)
+        }
+    }
+
+    /// Unmounts the read-only bind mount. `umount` fails with EBUSY while any process has a
+    /// file open under it, and limberd opens the database for a few milliseconds at every retry,
+    /// so a busy mount is tried again; one that stays busy names what limberd holds open there
+    /// (an fd kept on a read-only file would keep the history read-only for good).
+    private func unmount(_ path: String, heldBy daemon: DaemonProcess) throws {
+        var last = ""
+        try eventually(within: .seconds(10), "umount \(path) to succeed", log: {
+            let held = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon.pid)/fd")) ?? []
+            let open = held.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(daemon.pid)/fd/\($0)") }
+                .filter { $0.hasPrefix(path) }
+            return "umount: \(last)\nlimberd holds open under it: \(open)\n--- limberd log ---\n\(daemon.log)"
+        }) {
+            let result = try run(URL(fileURLWithPath: "/bin/umount"), [path])
+            last = result.stderr
+            return result.status == 0
         }
     }
 }
