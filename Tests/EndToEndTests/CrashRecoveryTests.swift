@@ -194,6 +194,11 @@ struct CrashRecoveryTests {
                 presentSessions += 1
                 if life.finished.contains(id) {
                     #expect(run.outcome == "completed", "life \(index): \(run)")
+                } else if run.outcome == "completed" {
+                    // The end is written before its event goes out, so a kill between the two
+                    // leaves a completed run whose event the test never read: it must have
+                    // ended before the kill, and run its whole plan.
+                    #expect(run.ended <= high && run.stepsCompleted == run.steps, "life \(index): completed after the kill? \(run)")
                 } else {
                     #expect(run.outcome == "interrupted" || run.outcome == "stopped", "life \(index): \(run)")
                 }
