@@ -221,7 +221,13 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
             }
             return nil
         } catch {
-            logger.warning("could not read the client's credentials; refusing it", metadata: ["error": "\(error)"])
+            // A client that connects and closes at once (a readiness probe, `nc -z`) is gone
+            // before its credentials are read: nothing to warn anybody about.
+            if !channel.isActive {
+                logger.debug("a client left before its credentials were read", metadata: ["error": "\(error)"])
+            } else {
+                logger.warning("could not read the client's credentials; refusing it", metadata: ["error": "\(error)"])
+            }
             return ControlError(.forbidden, "limberd could not verify who you are")
         }
     }
