@@ -119,6 +119,12 @@ public enum Daemon {
             // checkpoints between are queued, off the timing path.
             onStart: { history.recordRunDurably($0) }, onProgress: { history.recordRun($0) },
             onRecord: { history.recordRunDurably($0) })
+        let programs = ProgramTracker(
+            historyPath: HistoryDatabase.path(stateDirectory: paths.stateDirectory),
+            programs: ProgramLibrary(
+                explicitDirectories: options.programDirectories.isEmpty ? nil : options.programDirectories,
+                sessions: SessionLibrary(explicitDirectories: options.sessionDirectories.isEmpty ? nil : options.sessionDirectories)),
+            logger: logger)
         let scheduler = BreakScheduler(
             config: config, stateFile: StateFile(path: paths.stateDirectory + "/state.json", logger: logger),
             output: output, events: events, hooks: HookRunner(logger: logger), logger: logger, epoch: epoch,
@@ -132,16 +138,11 @@ public enum Daemon {
                 try await runner.start(timeline)
                 logger.info("started a session", metadata: ["session": "\(timeline.id)", "for": "\(reason)"])
             },
+            programs: programs,
             onBreakEvent: { history.recordSettled($0) })
         let reloader = Reloader(
             configPath: paths.config, device: options.device, output: output, scheduler: scheduler, sessions: sessions,
             events: events, notifier: notifier, logger: logger)
-        let programs = ProgramTracker(
-            historyPath: HistoryDatabase.path(stateDirectory: paths.stateDirectory),
-            programs: ProgramLibrary(
-                explicitDirectories: options.programDirectories.isEmpty ? nil : options.programDirectories,
-                sessions: SessionLibrary(explicitDirectories: options.sessionDirectories.isEmpty ? nil : options.sessionDirectories)),
-            logger: logger)
         let commands = ControlCommands(
             runner: runner, sessions: sessions, output: output, events: events,
             reload: { () async throws(ControlError) -> ReloadResult in try await reloader.reload() },

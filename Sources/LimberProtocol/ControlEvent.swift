@@ -26,6 +26,7 @@ public struct ControlEvent: Sendable, Hashable, Codable {
         case breaksOff = "breaks-off"
         case breaksOn = "breaks-on"
         case scheduledSession = "scheduled-session"
+        case programDue = "program-due"
         case reloaded
         case audio
     }
@@ -62,12 +63,17 @@ public struct ControlEvent: Sendable, Hashable, Codable {
     /// How many times this break has been snoozed; which reminder this is.
     public var snoozes: Int?
     public var reminder: Int?
+    /// The program id (program-due).
+    public var program: String?
+    /// The program's sessions still to do today, in plan order (program-due).
+    public var sessions: [String]?
 
     public init(
         event: Kind, mono: Double, due: Double? = nil, heard: Double? = nil, wall: String, session: String? = nil,
         name: String? = nil, step: Int? = nil, steps: Int? = nil, text: String? = nil, cue: Cue? = nil, offsetMs: Int64? = nil,
         durationMs: Int64? = nil, reason: String? = nil, sessionKind: SessionKind? = nil, breakKind: String? = nil,
-        dueWall: String? = nil, until: String? = nil, snoozes: Int? = nil, reminder: Int? = nil
+        dueWall: String? = nil, until: String? = nil, snoozes: Int? = nil, reminder: Int? = nil,
+        program: String? = nil, sessions: [String]? = nil
     ) {
         self.event = event
         self.mono = mono
@@ -89,5 +95,7 @@ public struct ControlEvent: Sendable, Hashable, Codable {
         self.until = until
         self.snoozes = snoozes
         self.reminder = reminder
+        self.program = program
+        self.sessions = sessions
     }
 }

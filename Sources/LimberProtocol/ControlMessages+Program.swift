@@ -82,3 +82,23 @@ public struct ProgramState: Sendable, Hashable, Codable {
         self.problem = problem
     }
 }
+
+extension ProgramState {
+    /// The rule that stops the program's exercise until a professional has seen the user.
+    public static let redFlagRule = "red-flag-symptoms"
+
+    /// True when red-flag symptoms were logged: the program offers no exercise.
+    public var pausedForRedFlags: Bool { advice.contains { $0.rule == Self.redFlagRule } }
+
+    /// Today's planned sessions not yet done, in plan order (a session planned twice and done
+    /// once is listed once). Empty for a completed or red-flagged program.
+    public var remainingToday: [String] {
+        guard state == "active", !pausedForRedFlags else { return [] }
+        var done = self.done
+        return today.filter { id in
+            guard let index = done.firstIndex(of: id) else { return true }
+            done.remove(at: index)
+            return false
+        }
+    }
+}

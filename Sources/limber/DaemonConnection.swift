@@ -36,6 +36,13 @@ struct DaemonConnection: ParsableArguments {
         return try? ControlClient(path: path)
     }
 
+    /// Tells a running limberd that the program followed changed, so that its offer at the
+    /// program's time follows; false when no daemon answered (it reads the program at start).
+    func tellProgramChanged() -> Bool {
+        guard let client = connectIfRunning() else { return false }
+        return (try? client.call("program-changed", as: StatusResult.self)) != nil
+    }
+
     /// Sends a command and returns its result, turning every failure into a message and an exit status.
     func call<Result: Codable & Sendable>(
         _ cmd: String, args: [String: JSONValue]? = nil, as type: Result.Type = Result.self

@@ -70,21 +70,46 @@ extension Limber {
     struct Today: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "What your program plans today, and why.",
-            discussion: "Records any decision due (weekly reviews, a step back after flares) first. Works with limberd stopped.")
+            discussion: """
+                Records any decision due (weekly reviews, a step back after flares) first. Works with \
+                limberd stopped. --start starts the first of today's sessions not yet done (limberd \
+                offers them at the program's time with the break cue and a program-due event and hook).
+                """)
 
         @OptionGroup var location: HistoryLocation
         @OptionGroup var programs: ProgramsOptions
+        @OptionGroup var connection: DaemonConnection
 
         @Flag(help: "Print the program's state as JSON.")
         var json = false
 
+        @Flag(help: "Start the first of today's planned sessions not yet done (limberd must run).")
+        var start = false
+
+        func validate() throws {
+            if start && json { throw ValidationError("--start and --json go separately: run `limber today --json`, then `limber today --start`") }
+        }
+
         func run() throws {
             guard let program = try location.currentProgram(programs) else {
                 print("no program followed: `limber program list` shows them, `limber program start back-on-track` begins one")
+                if start { throw ExitCode.problem }
                 return
             }
             if json { return try Output.json(program) }
-            print(ProgramText.today(program))
+            guard start else { return print(ProgramText.today(program)) }
+            guard let session = program.remainingToday.first else {
+                print(ProgramText.today(program))
+                Output.fail(
+                    program.pausedForRedFlags
+                        ? "nothing started: the program pauses its exercise until a professional has seen you (see above)"
+                        : "nothing left to start today: nothing is planned, or every planned session is done")
+                throw ExitCode.problem
+            }
+            let status: StatusResult = try connection.call("start", args: ["id": .string(session)])
+            if let progress = status.session {
+                print("started \(progress.name) (\(progress.id)), \(StatusText.clock(progress.totalMs)) for \(program.name); follow it with `limber watch`")
+            }
         }
     }
 
@@ -153,6 +178,8 @@ extension Limber.ProgramCommand {
         @OptionGroup var location: HistoryLocation
         @OptionGroup var programs: ProgramsOptions
 
+        @OptionGroup var connection: DaemonConnection
+
         @Argument(help: ArgumentHelp("The program id, e.g. back-on-track.", valueName: "id"))
         var id: String
 
@@ -162,6 +189,10 @@ extension Limber.ProgramCommand {
             _ = try location.write { db in try ProgramStore.start(program, at: now, calendar: .current, in: db) }
             print("started \(program.name) (\(program.id)): \(program.stages[0].name)")
             if let state = try location.currentProgram(programs, now: now) { print(ProgramText.today(state)) }
+            if let time = program.time {
+                let told = connection.tellProgramChanged()
+                print("limberd offers the day's sessions at \(time)\(told ? "" : " once it runs (it reads the program when it starts)")")
+            }
         }
     }
 
@@ -193,6 +224,7 @@ extension Limber.ProgramCommand {
         static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop following the program.")
 
         @OptionGroup var location: HistoryLocation
+        @OptionGroup var connection: DaemonConnection
 
         func run() throws {
             let stopped = try location.write { db in try ProgramStore.stop(at: Date(), in: db) }
@@ -200,6 +232,7 @@ extension Limber.ProgramCommand {
                 print("no program followed; nothing to stop")
                 return
             }
+            _ = connection.tellProgramChanged()
             print("stopped \(stopped.name); its decisions stay in the history")
         }
     }

@@ -17,7 +17,7 @@ enum ProgramText {
             lines.append("\(program.name) is complete. Keep moving: `limber program start \(program.id)` runs it again, `limber program list` shows others.")
         } else {
             lines.append("Week \(program.week) of \(program.name): \(program.stageName) (stage \(program.stage + 1) of \(program.stages)).")
-            if program.advice.contains(where: { $0.rule == "red-flag-symptoms" }) {
+            if program.pausedForRedFlags {
                 lines.append("Today: no exercise from the program until a professional has seen you about the symptoms below.")
             } else if program.today.isEmpty {
                 lines.append("Nothing planned today: rest, or walk.")
@@ -31,7 +31,7 @@ enum ProgramText {
                     return id
                 }
                 lines.append("Today: " + items.joined(separator: ", "))
-                if let next = program.today.first(where: { !program.done.contains($0) }) {
+                if let next = program.remainingToday.first {
                     lines.append("  start with `limber start \(next) --rate` (rating your pain before and after guides the program)")
                 }
             }

@@ -25,7 +25,8 @@ public struct BreakEvent: Sendable, Codable, Equatable {
         case breaksOn
         /// A new local day began: counters restart.
         case dayStarted
-        /// A scheduled session's time has come: start `session`.
+        /// A scheduled session's time has come: start `session` (or, when `program` is set,
+        /// offer the program's sessions still to do today).
         case scheduledSession
     }
 
@@ -53,10 +54,12 @@ public struct BreakEvent: Sendable, Codable, Equatable {
     public var gapMs: Int64?
     /// For `snoozed` and `breaksOff`, until when.
     public var until: Date?
+    /// For `scheduledSession`, the program whose day's sessions are offered.
+    public var program: String?
 
     public init(name: Name, at: Date, kind: BreakKind? = nil, dueAt: Date? = nil, outcome: Outcome? = nil,
                 snoozeCount: Int = 0, reminder: Int = 0, session: String? = nil, sittingMs: Int64 = 0,
-                gapMs: Int64? = nil, until: Date? = nil) {
+                gapMs: Int64? = nil, until: Date? = nil, program: String? = nil) {
         self.name = name
         self.at = at
         self.kind = kind
@@ -68,6 +71,7 @@ public struct BreakEvent: Sendable, Codable, Equatable {
         self.sittingMs = sittingMs
         self.gapMs = gapMs
         self.until = until
+        self.program = program
     }
 
     /// The hook this event runs, if any.

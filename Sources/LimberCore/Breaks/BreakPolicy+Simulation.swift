@@ -122,7 +122,9 @@ extension BreakPolicy {
         return result.filter { $0.at > after }
     }
 
-    static func scheduleKey(_ entry: ScheduledSession) -> String { "\(entry.time) \(entry.session)" }
+    static func scheduleKey(_ entry: ScheduledSession) -> String {
+        entry.program.map { "\(entry.time) program \($0)" } ?? "\(entry.time) \(entry.session)"
+    }
 
     /// The first scheduled session strictly after `after` not already fired.
     func nextScheduled(_ state: BreakState, after: Int64) -> (at: Int64, entry: ScheduledSession)? {
@@ -168,7 +170,8 @@ extension BreakPolicy {
             let key = Self.scheduleKey(entry)
             if fire > after, fire <= at, !update.state.firedToday.contains(key) {
                 update.state.firedToday.append(key)
-                update.events.append(BreakEvent(name: .scheduledSession, at: Self.date(fire), session: entry.session))
+                update.events.append(
+                    BreakEvent(name: .scheduledSession, at: Self.date(fire), session: entry.session, program: entry.program))
             }
         }
         for kind in BreakKind.allCases {

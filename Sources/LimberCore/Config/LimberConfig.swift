@@ -152,20 +152,29 @@ public enum HookEvent: String, Sendable, Codable, CaseIterable, Hashable, Coding
     case breakSkipped = "break-skipped"
     case sessionStarted = "session-started"
     case sessionFinished = "session-finished"
+    /// A program's time has come with sessions still to do today (`LIMBER_PROGRAM`,
+    /// `LIMBER_SESSION`: the first of them, `LIMBER_SESSIONS`: all, space-separated).
+    case programDue = "program-due"
 }
 
 extension Cue: CodingKeyRepresentable {}
 
-/// A scheduled session: `mon,wed,fri 07:30 morning-mobility`.
+/// A scheduled session: `mon,wed,fri 07:30 morning-mobility`, or the daily offer of a
+/// program's sessions at its `time:` (then `program` is set and nothing starts by itself).
 public struct ScheduledSession: Sendable, Codable, Equatable, Hashable {
     public var days: Set<Weekday>
     public var time: LocalTime
+    /// The session to start; for a program's offer, the one planned when the entry was made
+    /// (the daemon offers whatever is still to do today when the time comes).
     public var session: String
+    /// The program whose day's sessions are offered at `time`; nil for a `schedule:` entry.
+    public var program: String?
 
-    public init(days: Set<Weekday>, time: LocalTime, session: String) {
+    public init(days: Set<Weekday>, time: LocalTime, session: String, program: String? = nil) {
         self.days = days
         self.time = time
         self.session = session
+        self.program = program
     }
 
     /// The entry as written in `schedule:`, normalised (`mon,wed,fri 07:30 morning-mobility`).

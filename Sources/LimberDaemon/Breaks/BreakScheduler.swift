@@ -16,6 +16,10 @@ public actor BreakScheduler: Service {
     public typealias SessionStarter = @Sendable (_ id: String?, _ durationMs: Int64, _ reason: String) async throws(ControlError) -> Void
 
     private var policy: BreakPolicy
+    /// The config in force; the policy's has the program's offer added to its schedule.
+    private var baseConfig: LimberConfig
+    private let programs: (any ProgramSchedule)?
+    private var programEntry: ScheduledSession?
     private var state: BreakState
     private let stateFile: StateFile<BreakState>
     private let output: any CueOutput
@@ -32,9 +36,12 @@ public actor BreakScheduler: Service {
     public init(
         config: LimberConfig, stateFile: StateFile<BreakState>, output: any CueOutput, events: EventHub,
         hooks: HookRunner, logger: Logger, epoch: ContinuousClock.Instant,
-        startSession: @escaping SessionStarter, onBreakEvent: @escaping @Sendable (BreakEvent) -> Void = { _ in }
+        startSession: @escaping SessionStarter, programs: (any ProgramSchedule)? = nil,
+        onBreakEvent: @escaping @Sendable (BreakEvent) -> Void = { _ in }
     ) {
         policy = BreakPolicy(config: config, calendar: Calendar.current)
+        baseConfig = config
+        self.programs = programs
         state = stateFile.load() ?? BreakState()
         self.stateFile = stateFile
         self.output = output
@@ -49,6 +56,8 @@ public actor BreakScheduler: Service {
     // MARK: Service
 
     public func run() async {
+        programEntry = programs?.offerEntry()
+        policy = makePolicy()
         apply(policy.start(state, at: Self.now()))
         // Session events drive session hooks and count completed sessions as breaks.
         for await event in events.subscribe().cancelOnGracefulShutdown() {
@@ -97,12 +106,32 @@ public actor BreakScheduler: Service {
     }
 
     /// The config in force: the one read at start or by the last successful reload.
-    public var config: LimberConfig { policy.config }
+    public var config: LimberConfig { baseConfig }
 
-    /// A new config (reload): the state carries over, the rules change at once.
+    /// A new config (reload): the state carries over, the rules change at once. The program
+    /// followed is read again too.
     public func update(config: LimberConfig) {
-        policy = BreakPolicy(config: config, calendar: Calendar.current)
+        baseConfig = config
+        programEntry = programs?.offerEntry()
+        policy = makePolicy()
         apply(policy.advance(state, to: Self.now()))
+    }
+
+    /// The program followed may have changed (`limber program start|stop`): its offer is
+    /// planned again.
+    public func programChanged() {
+        let entry = programs?.offerEntry()
+        guard entry != programEntry else { return }
+        programEntry = entry
+        policy = makePolicy()
+        apply(policy.advance(state, to: Self.now()))
+    }
+
+    /// The config's rules, with the program's daily offer among the scheduled sessions.
+    private func makePolicy() -> BreakPolicy {
+        var config = baseConfig
+        if let programEntry { config.schedule.append(programEntry) }
+        return BreakPolicy(config: config, calendar: Calendar.current)
     }
 
     /// The next break, for `status`.
@@ -176,6 +205,10 @@ public actor BreakScheduler: Service {
                 "kind": "\(event.kind?.rawValue ?? "-")", "outcome": "\(event.outcome?.rawValue ?? "-")",
                 "session": "\(event.session ?? "-")",
             ])
+        if event.name == .scheduledSession, let program = event.program {
+            offerProgram(program)
+            return
+        }
         if let cue = event.cue {
             output.play(cue)
             // A due break (and each reminder) says what to do, after its cue.
@@ -213,6 +246,29 @@ public actor BreakScheduler: Service {
         }
     }
 
+    /// A program's time: the `break` cue, the program's name and today's first session
+    /// spoken, a `program-due` event and hook. Nothing starts by itself: the user starts it
+    /// (`limber today --start`, `limber start ID`, or the hook).
+    private func offerProgram(_ program: String) {
+        guard let offer = programs?.offer(), offer.program == program else {
+            logger.info("program time: nothing left to do today", metadata: ["program": "\(program)"])
+            return
+        }
+        logger.info("program time: offering today's sessions", metadata: [
+            "program": "\(program)", "sessions": "\(offer.sessions.joined(separator: " "))",
+        ])
+        output.play(.break)
+        output.announce([offer.name, "Time for \(SessionName.spoken(offer.sessions[0]))"])
+        events.publish(
+            ControlEvent(
+                event: .programDue, mono: epoch.duration(to: .now).inSeconds, wall: WallTime.iso8601(Date()),
+                session: offer.sessions[0], name: offer.name, program: offer.program, sessions: offer.sessions))
+        runHook(.programDue, [
+            "LIMBER_PROGRAM": offer.program, "LIMBER_PROGRAM_NAME": offer.name, "LIMBER_SESSION": offer.sessions[0],
+            "LIMBER_SESSIONS": offer.sessions.joined(separator: " "),
+        ])
+    }
+
     private func sessionEvent(_ event: ControlEvent) async {
         switch event.event {
         case .sessionStarted:
@@ -240,7 +296,7 @@ public actor BreakScheduler: Service {
     }
 
     private func runHook(_ hook: HookEvent, _ environment: [String: String]) {
-        guard let argv = policy.config.hooks[hook], !argv.isEmpty else { return }
+        guard let argv = baseConfig.hooks[hook], !argv.isEmpty else { return }
         hooks.run(hook, argv: argv, environment: environment)
     }
 

@@ -43,6 +43,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
         [
             "hello", "status", "sessions", "show", "start", "pause", "resume", "next", "prev", "stop", "watch", "reload",
             "sound-test", "break-now", "break-snooze", "break-skip", "breaks-off", "breaks-on", "config",
+            "program-changed",
         ]
     }
 
@@ -141,6 +142,10 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
             // The config in force, not the file as it is now: after a refused reload they differ.
             let config = try await scheduler().config
             return ControlCodec.line(ControlReply(id: id, result: ConfigResult(path: configPath, yaml: config.render())))
+        case "program-changed":
+            // `limber program start|stop` wrote the history; the offer at the program's time follows.
+            try await scheduler().programChanged()
+            return ControlCodec.line(ControlReply(id: id, result: await status()))
         case "watch":
             throw ControlError(.internalError, "watch is handled by the connection")
         default:
