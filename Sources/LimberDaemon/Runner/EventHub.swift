@@ -18,6 +18,12 @@ public final class EventHub: Sendable {
     }
 
     private let watchers = Mutex<[UInt64: Watcher]>([:])
+    /// Held through a whole publish, so that events reach every watcher in one order. It is
+    /// a lock of its own because yielding takes the Swift runtime's lock of the task waiting on
+    /// the stream, while a task being cancelled holds that lock and runs the stream's
+    /// termination handler, which takes `watchers`: one lock for both deadlocked limberd
+    /// (a `watch` connection closing while the break scheduler published).
+    private let publishing = Mutex<Void>(())
     private let nextID = Atomic<UInt64>(1)
     private let capacity: Int
     private let logger: Logger
@@ -46,22 +52,25 @@ public final class EventHub: Sendable {
 
     /// Hands `event` to every watcher; never blocks.
     ///
-    /// Yields under the lock (a yield only buffers), so that events published from different
-    /// threads reach every watcher in one order: the break scheduler reacts to
+    /// Yields under the publishing lock (a yield only buffers), so that events published from
+    /// different threads reach every watcher in one order: the break scheduler reacts to
     /// `session-finished` with `break-counted`, and a watcher must not get the answer first.
+    /// The watcher table is only read under it, never locked while yielding.
     public func publish(_ event: ControlEvent) {
-        let dropped = watchers.withLock { watchers -> [Watcher] in
-            var dropped: [Watcher] = []
-            for (id, watcher) in watchers {
-                if case .dropped = watcher.continuation.yield(event) {
-                    dropped.append(watcher)
-                    watchers.removeValue(forKey: id)
-                }
+        let dropped = publishing.withLock { _ -> [(id: UInt64, watcher: Watcher)] in
+            let current = watchers.withLock { $0 }
+            var dropped: [(id: UInt64, watcher: Watcher)] = []
+            for (id, watcher) in current {
+                if case .dropped = watcher.continuation.yield(event) { dropped.append((id, watcher)) }
             }
             return dropped
         }
-        // Outside the lock: finishing runs the stream's termination handler, which locks.
-        for watcher in dropped {
+        guard !dropped.isEmpty else { return }
+        watchers.withLock { watchers in
+            for (id, _) in dropped { watchers.removeValue(forKey: id) }
+        }
+        // Outside the locks: finishing runs the stream's termination handler, which locks.
+        for (_, watcher) in dropped {
             logger.warning("dropping a watch client that stopped reading", metadata: ["buffered": "\(capacity)"])
             watcher.continuation.finish()
             watcher.onDrop()
