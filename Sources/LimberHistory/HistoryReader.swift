@@ -41,7 +41,12 @@ public enum HistoryReader {
             activity.append(newest)
             return HistoryTime.parseMilliseconds(newest) ?? 0
         }
-        return HistorySnapshot(runs: runs, breaks: breaks, pain: pain, activity: activity)
+        let days = [from, to.addingTimeInterval(-1)].map { date -> String in
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 1, parts.day ?? 1)
+        }
+        let programs = try ProgramPeriod.read(db, from: low, to: high, firstDay: days[0], lastDay: days[1])
+        return HistorySnapshot(runs: runs, breaks: breaks, pain: pain, activity: activity, programs: programs)
     }
 
     /// The newest `limit` records of every type, newest first.

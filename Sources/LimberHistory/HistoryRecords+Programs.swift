@@ -96,3 +96,30 @@ public struct ProgramDecisionEntry: Sendable, Hashable, Codable, FetchableRecord
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+/// A program followed during a period, with the decisions made for the period's days.
+public struct ProgramPeriod: Sendable, Hashable {
+    public var run: ProgramRunEntry
+    /// Oldest first.
+    public var decisions: [ProgramDecisionEntry]
+
+    public init(run: ProgramRunEntry, decisions: [ProgramDecisionEntry]) {
+        self.run = run
+        self.decisions = decisions
+    }
+
+    /// The programs followed at some point of `from..<to` (a database older than programs has
+    /// none), with their decisions for the local days `firstDay...lastDay` (`YYYY-MM-DD`).
+    public static func read(_ db: Database, from: String, to: String, firstDay: String, lastDay: String) throws -> [ProgramPeriod] {
+        guard try db.tableExists(ProgramRunEntry.databaseTableName) else { return [] }
+        let runs = try ProgramRunEntry.fetchAll(
+            db, sql: "SELECT * FROM program_runs WHERE started < ? AND (ended IS NULL OR ended >= ?) ORDER BY started",
+            arguments: [to, from])
+        return try runs.map { run in
+            let decisions = try ProgramDecisionEntry.fetchAll(
+                db, sql: "SELECT * FROM program_decisions WHERE run = ? AND day >= ? AND day <= ? ORDER BY day, id",
+                arguments: [run.id, firstDay, lastDay])
+            return ProgramPeriod(run: run, decisions: decisions)
+        }
+    }
+}

@@ -60,6 +60,8 @@ public struct HistoryReport: Sendable, Hashable {
     /// The period's runs in start order.
     public var sessions: [RatedSession]
     public var advice: [AdviceFinding]
+    /// Programs followed in the period, with their decisions.
+    public var programs: [ProgramPeriod] = []
 
     /// No session, break or rating in the period.
     public var isEmpty: Bool {
@@ -93,7 +95,8 @@ public struct HistoryReport: Sendable, Hashable {
         let weeks = weeks(of: days)
         return HistoryReport(
             stats: stats, days: days, weeks: weeks, months: months(of: days), sessions: rate(snapshot.runs, with: snapshot.pain),
-            advice: ProfessionalAdvice.findings(in: AdviceInput(weeks: weeks.map(\.pain), flags: flagged), rules: rules))
+            advice: ProfessionalAdvice.findings(in: AdviceInput(weeks: weeks.map(\.pain), flags: flagged), rules: rules),
+            programs: snapshot.programs)
     }
 
     static func sevenDayAverage(_ days: [DayStats], endingAt index: Int) -> Double? {

@@ -7,11 +7,17 @@ public struct HistorySnapshot: Sendable, Hashable {
     public var pain: [PainEntry]
     /// Times of completed sessions and taken breaks, any date, for the streak.
     public var activity: [String]
+    /// Programs followed in the period (the report shows them; `stats` does not).
+    public var programs: [ProgramPeriod]
 
-    public init(runs: [SessionRunEntry] = [], breaks: [BreakEntry] = [], pain: [PainEntry] = [], activity: [String]? = nil) {
+    public init(
+        runs: [SessionRunEntry] = [], breaks: [BreakEntry] = [], pain: [PainEntry] = [], activity: [String]? = nil,
+        programs: [ProgramPeriod] = []
+    ) {
         self.runs = runs
         self.breaks = breaks
         self.pain = pain
+        self.programs = programs
         self.activity =
             activity ?? (runs.filter { $0.outcome == "completed" }.map(\.started) + breaks.filter { $0.outcome == .taken }.map(\.due))
     }

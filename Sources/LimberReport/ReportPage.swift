@@ -72,6 +72,7 @@ public struct ReportPage: Sendable {
             advice(&page)
             charts(&page)
             weeklyTable(&page)
+            programs(&page)
             sessionsTable(&page)
         }
         howToRead(&page)
@@ -116,9 +117,6 @@ public struct ReportPage: Sendable {
                 figure("Average pain", "pain-average", stats.painAverage.map(Number.tenth) ?? "–", unit: ratings == 0 ? "" : "/10", ratings == 0 ? "no ratings" : "over \(ratings) rating\(ratings == 1 ? "" : "s")")
                 figure("Streak", "streak", String(stats.streakDays), unit: stats.streakDays == 1 ? "day" : "days", "in a row, to today")
             }
-            // Programs (issue 13) are not recorded yet: when they are, their stages and
-            // decisions replace this line.
-            section.element("p", ["class": "note", "id": "program"], text: "No program ran in this period, so there are no program stages or decisions to show.")
         }
     }
 

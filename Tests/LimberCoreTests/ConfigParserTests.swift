@@ -56,6 +56,7 @@ private func configProblems(_ text: String) -> [String] {
           break-skipped: [logger, skipped]
           session-started: [logger, session]
           session-finished: [/usr/bin/true]
+          program-due: [notify-send, "Your program", "limber today --start"]
 
         """
 
