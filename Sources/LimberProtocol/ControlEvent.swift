@@ -28,6 +28,7 @@ public struct ControlEvent: Sendable, Hashable, Codable {
         case scheduledSession = "scheduled-session"
         case reloaded
         case audio
+        case presenceChanged = "presence-changed"
     }
 
     public var event: Kind
@@ -62,12 +63,19 @@ public struct ControlEvent: Sendable, Hashable, Codable {
     /// How many times this break has been snoozed; which reminder this is.
     public var snoozes: Int?
     public var reminder: Int?
+    /// `present` or `away` (presence-changed).
+    public var presence: String?
+    /// What says so: `manual`, `locked`, `idle`, `suspend` (presence-changed, break-natural).
+    public var source: String?
+    /// Since when, ISO 8601 (presence-changed to away).
+    public var since: String?
 
     public init(
         event: Kind, mono: Double, due: Double? = nil, heard: Double? = nil, wall: String, session: String? = nil,
         name: String? = nil, step: Int? = nil, steps: Int? = nil, text: String? = nil, cue: Cue? = nil, offsetMs: Int64? = nil,
         durationMs: Int64? = nil, reason: String? = nil, sessionKind: SessionKind? = nil, breakKind: String? = nil,
-        dueWall: String? = nil, until: String? = nil, snoozes: Int? = nil, reminder: Int? = nil
+        dueWall: String? = nil, until: String? = nil, snoozes: Int? = nil, reminder: Int? = nil,
+        presence: String? = nil, source: String? = nil, since: String? = nil
     ) {
         self.event = event
         self.mono = mono
@@ -89,5 +97,8 @@ public struct ControlEvent: Sendable, Hashable, Codable {
         self.until = until
         self.snoozes = snoozes
         self.reminder = reminder
+        self.presence = presence
+        self.source = source
+        self.since = since
     }
 }

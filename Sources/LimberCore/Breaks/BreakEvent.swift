@@ -27,6 +27,10 @@ public struct BreakEvent: Sendable, Codable, Equatable {
         case dayStarted
         /// A scheduled session's time has come: start `session`.
         case scheduledSession
+        /// The user went away (`source` says how); sitting clocks and break timers stop.
+        case away
+        /// The user is back after `gapMs` away (`source`: what began the absence).
+        case back
     }
 
     /// How a break ended, for history.
@@ -53,10 +57,12 @@ public struct BreakEvent: Sendable, Codable, Equatable {
     public var gapMs: Int64?
     /// For `snoozed` and `breaksOff`, until when.
     public var until: Date?
+    /// For `away`, `back` and `natural`: what the absence was (nil for a stopped daemon).
+    public var source: PresenceSource?
 
     public init(name: Name, at: Date, kind: BreakKind? = nil, dueAt: Date? = nil, outcome: Outcome? = nil,
                 snoozeCount: Int = 0, reminder: Int = 0, session: String? = nil, sittingMs: Int64 = 0,
-                gapMs: Int64? = nil, until: Date? = nil) {
+                gapMs: Int64? = nil, until: Date? = nil, source: PresenceSource? = nil) {
         self.name = name
         self.at = at
         self.kind = kind
@@ -68,6 +74,7 @@ public struct BreakEvent: Sendable, Codable, Equatable {
         self.sittingMs = sittingMs
         self.gapMs = gapMs
         self.until = until
+        self.source = source
     }
 
     /// The hook this event runs, if any.
