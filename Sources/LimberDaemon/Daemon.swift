@@ -164,6 +164,13 @@ public enum Daemon {
                     .init(service: StatusReporter(events: events, notifier: notifier, idleDetail: { await scheduler.nextBreakSummary() })),
                     .init(service: ReloadOnHangUp(reloader: reloader, logger: logger)),
                     .init(service: scheduler),
+                    // After the scheduler, so they stop before it: presence and buttons reach
+                    // it until the end, and a lost bus never stops the daemon.
+                    .init(service: LogindPresence(
+                        scheduler: scheduler, enabled: config.presence.logind, idleAfterMs: config.presence.idleAfterMs,
+                        logger: logger)),
+                    .init(service: DesktopNotifications(
+                        events: events, scheduler: scheduler, answer: { await commands.reply(to: $0) }, logger: logger)),
                     .init(service: RunnerService(runner: runner, output: output, notifier: notifier)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
