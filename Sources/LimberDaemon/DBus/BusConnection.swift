@@ -101,10 +101,10 @@ public final class BusConnection: Sendable {
         self.wake = wake
         self.logger = logger
         let thread = Thread { [self] in
+            limber_name_this_thread("limber-dbus")
             let error = self.serve()
             if let error { onDisconnect(error) }
         }
-        thread.name = "limber-dbus"
         thread.start()
     }
 
