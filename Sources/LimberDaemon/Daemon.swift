@@ -147,6 +147,15 @@ public enum Daemon {
             reload: { () async throws(ControlError) -> ReloadResult in try await reloader.reload() },
             nextBreak: { await scheduler.nextBreak() }, breaks: scheduler, configPath: paths.config,
             program: { programs.state() })
+        // One session bus connection, for notifications and the desktop's idle monitors.
+        let sessionBus: BusConnection?
+        do {
+            sessionBus = try BusConnection(.session, logger: logger)
+        } catch {
+            logger.info("no session bus (\(error.message)): desktop notifications and idle monitors are off; breaks still sound and run hooks")
+            sessionBus = nil
+        }
+        defer { sessionBus?.close() }
         var limits = ControlLimits()
         limits.idleTimeout = .nanoseconds(Int64(options.idleTimeout.inSeconds * 1e9))
         limits.maxClients = options.maxClients
@@ -169,8 +178,10 @@ public enum Daemon {
                     .init(service: LogindPresence(
                         scheduler: scheduler, enabled: config.presence.logind, idleAfterMs: config.presence.idleAfterMs,
                         logger: logger)),
+                    .init(service: DesktopIdle(
+                        bus: sessionBus, scheduler: scheduler, idleAfterMs: config.presence.idleAfterMs, logger: logger)),
                     .init(service: DesktopNotifications(
-                        events: events, scheduler: scheduler, answer: { await commands.reply(to: $0) }, logger: logger)),
+                        bus: sessionBus, events: events, scheduler: scheduler, answer: { await commands.reply(to: $0) }, logger: logger)),
                     .init(service: RunnerService(runner: runner, output: output, notifier: notifier)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

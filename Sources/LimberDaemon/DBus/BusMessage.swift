@@ -112,6 +112,7 @@ public enum BusValue: Sendable, Hashable {
 public enum BusArgument: Sendable, Hashable {
     case string(String)
     case uint32(UInt32)
+    case uint64(UInt64)
     case int32(Int32)
     case strings([String])
     /// An `a{sv}` of string values (notification hints).
@@ -124,6 +125,8 @@ public enum BusArgument: Sendable, Hashable {
             result = sd_bus_message_append_basic(message, CChar(UInt8(ascii: "s")), value)
         case .uint32(var value):
             result = sd_bus_message_append_basic(message, CChar(UInt8(ascii: "u")), &value)
+        case .uint64(var value):
+            result = sd_bus_message_append_basic(message, CChar(UInt8(ascii: "t")), &value)
         case .int32(var value):
             result = sd_bus_message_append_basic(message, CChar(UInt8(ascii: "i")), &value)
         case .strings(let values):

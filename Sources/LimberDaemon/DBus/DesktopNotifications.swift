@@ -11,6 +11,8 @@ import ServiceLifecycle
 /// No session bus (headless, SSH): notifications are off, said once in the log, and nothing
 /// else changes.
 struct DesktopNotifications: Service {
+    /// The session bus; nil when there is none (notifications are off).
+    let bus: BusConnection?
     let events: EventHub
     let scheduler: BreakScheduler
     /// Runs a control request as the socket would: the buttons' way to the break commands.
@@ -28,19 +30,10 @@ struct DesktopNotifications: Service {
 
     func run() async {
         let config = await scheduler.config
-        guard config.notifications.breaks || config.notifications.sessions else {
+        guard let bus, config.notifications.breaks || config.notifications.sessions else {
             try? await gracefulShutdown()
             return
         }
-        let bus: BusConnection
-        do {
-            bus = try BusConnection(.session, logger: logger)
-        } catch {
-            logger.info("no session bus (\(error.message)): desktop notifications are off; breaks still sound and run hooks")
-            try? await gracefulShutdown()
-            return
-        }
-        defer { bus.close() }
         let (inputs, sink) = AsyncStream.makeStream(of: Input.self)
         let buttons: Bool
         do {

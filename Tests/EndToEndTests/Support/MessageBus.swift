@@ -48,19 +48,36 @@ final class DBusMock {
     private let process: ChildProcess
 
     /// Starts `template` (its well-known `name`) and waits until it owns the name.
-    init(template: String, name: String, on bus: MessageBus, system: Bool, parameters: String? = nil, in directory: TestDirectory) throws {
+    convenience init(template: String, name: String, on bus: MessageBus, system: Bool, parameters: String? = nil, in directory: TestDirectory) throws {
+        try self.init(
+            label: template, name: name, on: bus, system: system,
+            arguments: ["--template", template] + (parameters.map { ["-p", $0] } ?? []), in: directory)
+    }
+
+    /// Starts a bare mock owning `name`, with one object at `path` implementing `interface`
+    /// and the given methods (`name`, in and out signatures, Python code setting `ret`).
+    convenience init(name: String, path: String, interface: String, methods: [(String, String, String, String)],
+                     on bus: MessageBus, in directory: TestDirectory) throws {
+        try self.init(label: name, name: name, on: bus, system: false, arguments: [name, path, interface], in: directory)
+        for (method, input, output, code) in methods {
+            try bus.call(name, path, "org.freedesktop.DBus.Mock.AddMethod", [interface, method, input, output, code])
+        }
+    }
+
+    private init(label: String, name: String, on bus: MessageBus, system: Bool, arguments: [String], in directory: TestDirectory) throws {
         self.bus = bus
         self.name = name
-        callLog = directory.path + "/\(template).calls"
-        var arguments = ["-m", "dbusmock", "--template", template, "-l", callLog]
+        callLog = directory.path + "/\(label).calls"
+        let output = directory.path + "/\(label).out"
+        var arguments = ["-m", "dbusmock"] + arguments + ["-l", callLog]
         if system { arguments.append("--system") }
-        if let parameters { arguments += ["-p", parameters] }
         // Debian's python3, which has the dbus module, not whichever is first on PATH.
         process = try ChildProcess(
             "/usr/bin/python3", arguments,
             environment: ["PATH": "/usr/bin:/bin", system ? "DBUS_SYSTEM_BUS_ADDRESS" : "DBUS_SESSION_BUS_ADDRESS": bus.address],
-            stdout: .file(directory.path + "/\(template).out"), stderr: .standardOutput)
-        try eventually(within: .seconds(15), "dbusmock's \(template) to own \(name)", log: { self.output(directory) }) {
+            stdout: .file(output), stderr: .standardOutput)
+        try eventually(within: .seconds(15), "dbusmock (\(label)) to own \(name)",
+                       log: { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }) {
             (try? bus.call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", [name]))?
                 .contains("true") == true
         }
@@ -69,10 +86,6 @@ final class DBusMock {
     deinit {
         _ = process.signal(SIGTERM)
         _ = process.wait(within: .seconds(5))
-    }
-
-    private func output(_ directory: TestDirectory) -> String {
-        (try? String(contentsOfFile: directory.path + "/\(name).out", encoding: .utf8)) ?? ""
     }
 
     /// The calls logged so far.
