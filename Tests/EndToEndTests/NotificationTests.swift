@@ -78,3 +78,23 @@ struct NotificationTests {
         #expect(first.contains("\"A 100ms break.\" [] "), "\(first)")
     }
 }
+
+extension NotificationTests {
+    @Test func sessionsNotifyTheirStartAndEndWhenAskedTo() throws {
+        let (daemon, mock) = try start(capabilities: "body actions", config: """
+            breaks:
+              movement: {every: 1h, duration: 3m}
+            notifications: {breaks: true, sessions: true}
+
+            """)
+        let watcher = try daemon.connect()
+        _ = try watcher.watch()
+        _ = try daemon.connect().call("start", args: ["id": .string("quick")])
+        _ = try awaitEvent(.sessionFinished, on: watcher)
+        let shown = try mock.calls(of: "Notify", count: 2)
+        #expect(shown[0].hasPrefix("\"Limber\" 0 \"\" \"Session started: "), "\(shown[0])")
+        // The end replaces the start's notification, without buttons.
+        #expect(shown[1].hasPrefix("\"Limber\" 1 \"\" \"Session finished: Quick\" "), "\(shown[1])")
+        #expect(shown[1].contains(" [] "), "\(shown[1])")
+    }
+}
