@@ -175,9 +175,7 @@ public enum Daemon {
                     .init(service: scheduler),
                     // After the scheduler, so they stop before it: presence and buttons reach
                     // it until the end, and a lost bus never stops the daemon.
-                    .init(service: LogindPresence(
-                        scheduler: scheduler, enabled: config.presence.logind, idleAfterMs: config.presence.idleAfterMs,
-                        logger: logger)),
+                    .init(service: LogindPresence(scheduler: scheduler, enabled: config.presence.logind, logger: logger)),
                     .init(service: DesktopIdle(
                         bus: sessionBus, scheduler: scheduler, idleAfterMs: config.presence.idleAfterMs, logger: logger)),
                     .init(service: DesktopNotifications(

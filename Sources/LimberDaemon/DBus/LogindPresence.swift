@@ -37,9 +37,8 @@ enum LogindReport: Sendable, Equatable {
 /// from `limber away` / `limber back` alone.
 struct LogindPresence: Service {
     let scheduler: BreakScheduler
-    /// `presence.logind`: false leaves logind alone.
+    /// `presence.logind` at start: false leaves logind alone.
     let enabled: Bool
-    let idleAfterMs: Int64
     let logger: Logger
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
@@ -104,7 +103,8 @@ struct LogindPresence: Service {
             case .idle(true, let since):
                 guard idleTimer == nil else { continue }
                 let idleForMs = since == 0 ? 0 : max(0, Int64(Date().timeIntervalSince1970 * 1000) - Int64(since / 1000))
-                let remainingMs = idleAfterMs - idleForMs
+                // The config in force now: a reload changes idle-after for the next idleness.
+                let remainingMs = await scheduler.config.presence.idleAfterMs - idleForMs
                 let scheduler = self.scheduler
                 idleTimer = Task {
                     if remainingMs > 0 {
