@@ -83,6 +83,8 @@ struct PresenceTests {
         let row = try #require(try naturalBreaks(daemon).first)
         #expect(row.source == "locked")
         #expect(row.due == HistoryTime.iso8601(try wallTime(away.since)))
+        let history = try run(limberBinary(), ["history", "--state-dir", directory.state])
+        #expect(history.stdout.contains("break    movement natural (locked)"), "\(history.stdout)")
     }
 
     func naturalBreaks(_ daemon: DaemonProcess) throws -> [BreakEntry] {
