@@ -108,6 +108,10 @@ public final class BusConnection: Sendable {
         thread.start()
     }
 
+    deinit {
+        Glibc.close(wake)
+    }
+
     /// Runs `body` with the bus on its thread and returns what it returns.
     public func perform<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws(BusError) -> T) async throws(BusError) -> T {
         let result: Result<T, BusError> = await withCheckedContinuation { continuation in
@@ -186,10 +190,9 @@ public final class BusConnection: Sendable {
     /// Returns the error that ended the connection, or nil when it was closed.
     private func serve() -> BusError? {
         let bus = self.bus.raw
-        defer {
-            sd_bus_flush_close_unref(bus)
-            Glibc.close(wake)
-        }
+        // The eventfd stays open until deinit: close() may still write to it, and a number
+        // closed here could by then belong to another file.
+        defer { sd_bus_flush_close_unref(bus) }
         while true {
             let (jobs, closing) = work.withLock { work in
                 defer { work.queue = [] }

@@ -93,6 +93,26 @@ struct BusConnectionTests {
         }
     }
 
+    @Test func aLostBusIsReportedAndLaterCallsAreRefused() async throws {
+        var bus: PrivateBus? = try PrivateBus()
+        let (losses, sink) = AsyncStream.makeStream(of: BusError.self)
+        let connection = try BusConnection(address: try #require(bus).address, logger: Self.logger) { error in
+            sink.yield(error)
+        }
+        _ = try await connection.call(Self.dbus, Self.path, Self.dbus, "GetId") { message throws(BusError) in try message.string() }
+        bus = nil  // stops the dbus-daemon
+        var iterator = losses.makeAsyncIterator()
+        let lost = await iterator.next()
+        #expect(lost?.message.hasPrefix("the unix:path=") == true, "\(String(describing: lost))")
+        do {
+            _ = try await connection.call(Self.dbus, Self.path, Self.dbus, "GetId") { message throws(BusError) in try message.string() }
+            Issue.record("a lost connection made a call")
+        } catch {
+            #expect(error.code == ESHUTDOWN)
+        }
+        connection.close()
+    }
+
     @Test func noBusIsAnErrorAtConnect() {
         #expect(throws: BusError.self) {
             try BusConnection(address: "unix:path=/nonexistent/limber-no-bus", logger: Self.logger)
