@@ -5,9 +5,9 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 # Debian packages: to build (ALSA headers, SQLite) and to run the tests (PulseAudio and
 # PipeWire servers with null sinks, ALSA's pulse plugin, a D-Bus daemon, systemd-analyze,
 # Chromium for the report). Not pipewire-alsa: it conflicts with pulseaudio.
-BUILD_PACKAGES := libasound2-dev libsqlite3-dev pkg-config libespeak-ng-dev espeak-ng-data libsoxr-dev
+BUILD_PACKAGES := libasound2-dev libsqlite3-dev pkg-config libespeak-ng-dev espeak-ng-data libsoxr-dev libsystemd-dev
 TEST_PACKAGES := pulseaudio pulseaudio-utils libasound2-plugins pipewire wireplumber pipewire-pulse dbus-daemon \
-	systemd chromium zlib1g-dev
+	systemd chromium zlib1g-dev libsystemd-dev python3-dbusmock
 
 # Where `make run` puts the socket when XDG_RUNTIME_DIR is not set (e.g. a root shell).
 RUN_RUNTIME_DIR := $(or $(XDG_RUNTIME_DIR),/tmp/limber-runtime-$(shell id -u))

@@ -23,6 +23,12 @@ let package = Package(
             pkgConfig: "alsa",
             providers: [.apt(["libasound2-dev"])]
         ),
+        // sd-bus from libsystemd: logind presence (system bus) and desktop notifications (session bus).
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
         .target(
             name: "LimberCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
@@ -72,6 +78,7 @@ let package = Package(
         .target(
             name: "LimberDaemon",
             dependencies: [
+                "CSystemd",
                 "LimberCore",
                 "LimberProtocol",
                 "LimberAudio",

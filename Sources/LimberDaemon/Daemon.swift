@@ -148,6 +148,15 @@ public enum Daemon {
             reload: { () async throws(ControlError) -> ReloadResult in try await reloader.reload() },
             nextBreak: { await scheduler.nextBreak() }, breaks: scheduler, configPath: paths.config,
             program: { programs.state() })
+        // One session bus connection, for notifications and the desktop's idle monitors.
+        let sessionBus: BusConnection?
+        do {
+            sessionBus = try BusConnection(.session, logger: logger)
+        } catch {
+            logger.info("no session bus (\(error.message)): desktop notifications and idle monitors are off; breaks still sound and run hooks")
+            sessionBus = nil
+        }
+        defer { sessionBus?.close() }
         var limits = ControlLimits()
         limits.idleTimeout = .nanoseconds(Int64(options.idleTimeout.inSeconds * 1e9))
         limits.maxClients = options.maxClients
@@ -165,6 +174,13 @@ public enum Daemon {
                     .init(service: StatusReporter(events: events, notifier: notifier, idleDetail: { await scheduler.nextBreakSummary() })),
                     .init(service: ReloadOnHangUp(reloader: reloader, logger: logger)),
                     .init(service: scheduler),
+                    // After the scheduler, so they stop before it: presence and buttons reach
+                    // it until the end, and a lost bus never stops the daemon.
+                    .init(service: LogindPresence(scheduler: scheduler, enabled: config.presence.logind, logger: logger)),
+                    .init(service: DesktopIdle(
+                        bus: sessionBus, scheduler: scheduler, idleAfterMs: config.presence.idleAfterMs, logger: logger)),
+                    .init(service: DesktopNotifications(
+                        bus: sessionBus, events: events, scheduler: scheduler, answer: { await commands.reply(to: $0) }, logger: logger)),
                     .init(service: RunnerService(runner: runner, output: output, notifier: notifier)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

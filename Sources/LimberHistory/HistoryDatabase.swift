@@ -187,6 +187,9 @@ public enum HistoryDatabase {
                 t.uniqueKey(["run", "day"])
             }
         }
+        migrator.registerMigration("v4: what a natural break was (locked, idle, suspend, manual)") { db in
+            try db.alter(table: "breaks") { t in t.add(column: "source", .text) }
+        }
         return migrator
     }
 

@@ -107,6 +107,7 @@ public enum HistoryItem: Sendable, Hashable, Encodable {
             return text
         case .breakEntry(let entry):
             var text = "\(when)  break    \(entry.kind.rawValue) \(entry.outcome.rawValue)"
+            if let source = entry.source { text += " (\(source))" }
             if entry.snoozeCount > 0 { text += ", snoozed \(entry.snoozeCount)×" }
             return text
         case .pain(let entry):

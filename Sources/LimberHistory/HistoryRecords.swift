@@ -114,9 +114,13 @@ public struct BreakEntry: Sendable, Hashable, Codable, FetchableRecord, Persista
     /// When the break was settled: taken break finished, skipped, counted missed, or the
     /// natural break's return.
     public var ended: String?
+    /// For a natural break, what the absence was: `locked`, `idle`, `suspend`, `manual`
+    /// (`limber away`); nil for a stopped daemon and for rows before it was recorded.
+    public var source: String?
 
     public init(
-        id: Int64? = nil, kind: Kind, due: String, outcome: Outcome, snoozeCount: Int = 0, ended: String? = nil
+        id: Int64? = nil, kind: Kind, due: String, outcome: Outcome, snoozeCount: Int = 0, ended: String? = nil,
+        source: String? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -124,12 +128,13 @@ public struct BreakEntry: Sendable, Hashable, Codable, FetchableRecord, Persista
         self.outcome = outcome
         self.snoozeCount = snoozeCount
         self.ended = ended
+        self.source = source
     }
 
     enum CodingKeys: String, CodingKey {
         case id, kind, due, outcome
         case snoozeCount = "snooze_count"
-        case ended
+        case ended, source
     }
 
     /// Decodes by hand: Codable decoding of rows is most of the cost of `limber stats`.
@@ -145,6 +150,7 @@ public struct BreakEntry: Sendable, Hashable, Codable, FetchableRecord, Persista
         self.outcome = outcome
         snoozeCount = row["snooze_count"]
         ended = row["ended"]
+        source = row["source"]
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

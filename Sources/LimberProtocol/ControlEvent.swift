@@ -29,6 +29,7 @@ public struct ControlEvent: Sendable, Hashable, Codable {
         case programDue = "program-due"
         case reloaded
         case audio
+        case presenceChanged = "presence-changed"
     }
 
     public var event: Kind
@@ -67,13 +68,20 @@ public struct ControlEvent: Sendable, Hashable, Codable {
     public var program: String?
     /// The program's sessions still to do today, in plan order (program-due).
     public var sessions: [String]?
+    /// `present` or `away` (presence-changed).
+    public var presence: String?
+    /// What says so: `manual`, `locked`, `idle`, `suspend` (presence-changed, break-natural).
+    public var source: String?
+    /// Since when, ISO 8601 (presence-changed to away).
+    public var since: String?
 
     public init(
         event: Kind, mono: Double, due: Double? = nil, heard: Double? = nil, wall: String, session: String? = nil,
         name: String? = nil, step: Int? = nil, steps: Int? = nil, text: String? = nil, cue: Cue? = nil, offsetMs: Int64? = nil,
         durationMs: Int64? = nil, reason: String? = nil, sessionKind: SessionKind? = nil, breakKind: String? = nil,
         dueWall: String? = nil, until: String? = nil, snoozes: Int? = nil, reminder: Int? = nil,
-        program: String? = nil, sessions: [String]? = nil
+        program: String? = nil, sessions: [String]? = nil,
+        presence: String? = nil, source: String? = nil, since: String? = nil
     ) {
         self.event = event
         self.mono = mono
@@ -97,5 +105,8 @@ public struct ControlEvent: Sendable, Hashable, Codable {
         self.reminder = reminder
         self.program = program
         self.sessions = sessions
+        self.presence = presence
+        self.source = source
+        self.since = since
     }
 }

@@ -99,10 +99,12 @@ public struct StatusResult: Sendable, Hashable, Codable {
     public var mono: Double?
     /// The program being followed, when one is (docs/programs.md).
     public var program: ProgramState?
+    /// Whether you are at the desk, when the daemon tracks breaks.
+    public var presence: PresenceReport?
 
     public init(
         state: RunnerState, session: SessionProgress?, audio: AudioReport, nextBreak: NextBreak? = nil, mono: Double? = nil,
-        program: ProgramState? = nil
+        program: ProgramState? = nil, presence: PresenceReport? = nil
     ) {
         self.state = state
         self.session = session
@@ -110,6 +112,23 @@ public struct StatusResult: Sendable, Hashable, Codable {
         self.nextBreak = nextBreak
         self.mono = mono
         self.program = program
+        self.presence = presence
+    }
+}
+
+/// `status`'s `presence`: at the desk, or away since when and why.
+public struct PresenceReport: Sendable, Hashable, Codable {
+    /// `present` or `away`.
+    public var state: String
+    /// When the absence began, ISO 8601 (away only).
+    public var since: String?
+    /// What began it: `manual`, `locked`, `idle` or `suspend` (away only).
+    public var source: String?
+
+    public init(state: String, since: String? = nil, source: String? = nil) {
+        self.state = state
+        self.since = since
+        self.source = source
     }
 }
 

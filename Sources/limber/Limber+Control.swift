@@ -9,7 +9,7 @@ extension Limber {
             abstract: "Show what limberd is doing.",
             discussion: """
                 --format expands tokens: {state} {session} {name} {kind} {step} {steps} {text} \
-                {remaining} {session_remaining} {elapsed} {total} {progress} {audio} {next_break}; \
+                {remaining} {session_remaining} {elapsed} {total} {progress} {audio} {next_break} {presence}; \
                 \\n is a newline. Example: limber status --format '{state} {text} {remaining}'
                 """)
 

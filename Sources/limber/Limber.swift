@@ -21,7 +21,7 @@ struct Limber: AsyncParsableCommand {
         version: limberVersion,
         subcommands: [
             Status.self, Start.self, Pause.self, Resume.self, Next.self, Prev.self, Stop.self, Watch.self,
-            Break.self, Breaks.self, ListSessions.self, Show.self, Validate.self, Config.self, Reload.self, Sound.self,
+            Break.self, Breaks.self, Away.self, Back.self, ListSessions.self, Show.self, Validate.self, Config.self, Reload.self, Sound.self,
             Log.self, Stats.self, History.self, Report.self, ProgramCommand.self, Today.self, Checkin.self,
             Say.self, Voices.self,
         ]

@@ -46,7 +46,22 @@ enum StatusText {
             "progress": session.map { "\(Int(($0.progress * 100).rounded()))%" } ?? "",
             "audio": status.audio.state,
             "next_break": status.nextBreak.map { "\($0.kind) in \(clock($0.inMs))" } ?? "",
+            "presence": status.presence.map(presence) ?? "",
         ]
+    }
+
+    /// "present", or "away since 12:31 (locked)" in local time.
+    static func presence(_ report: PresenceReport) -> String {
+        guard report.state == "away" else { return report.state }
+        var text = "away"
+        if let since = report.since,
+           let date = (try? Date(since, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(since, strategy: .iso8601)) {
+            let parts = Calendar.current.dateComponents([.hour, .minute], from: date)
+            text += String(format: " since %02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        }
+        if let source = report.source { text += " (\(source))" }
+        return text
     }
 
     /// Expands `{token}`s; an unknown token is left as written so mistakes show.
@@ -79,6 +94,9 @@ enum StatusText {
         }
         if let next = status.nextBreak {
             lines.append("next break: \(next.kind) in \(clock(next.inMs))")
+        }
+        if let report = status.presence {
+            lines.append("presence: \(presence(report))" + (report.state == "away" ? " — the sitting clock is stopped" : ""))
         }
         if let program = status.program {
             lines.append(ProgramText.headline(program))

@@ -267,15 +267,16 @@ let monday8 = local(2026, 11, 30, 8, 0)
         #expect(whole.state.movement.sittingMs == 4 * 3_600_000)
     }
 
-    @Test func completedSessionCountsAsMovementBreakButHeatDoesNot() {
-        var h = Harness(policy("breaks: {posture: {enabled: true, every: 40m}}\n"), at: monday8)
+    /// `sessions-count: any`, the rule before 0.2: any session but heat is a movement break.
+    @Test func underSessionsCountAnyEverySessionButHeatIsAMovementBreak() {
+        var h = Harness(policy("breaks: {posture: {enabled: true, every: 40m}, sessions-count: any}\n"), at: monday8)
         h.clock.pass(30 * 60)
-        var update = h.policy.sessionCompleted(h.state, kind: .heat, session: "heat-pack", at: h.clock.now)
+        var update = h.policy.sessionCompleted(h.state, kind: .heat, session: "heat-pack", durationMs: 600_000, at: h.clock.now)
         #expect(update.events.isEmpty)
         #expect(update.state.movement.sittingMs == 30 * 60_000)
         #expect(h.policy.nextDeadline(update.state, after: h.clock.wall) == local(2026, 11, 30, 8, 40))
         for kind in [SessionKind.exercise, .mindfulness, .posture] {
-            update = h.policy.sessionCompleted(h.state, kind: kind, session: "box-breathing", at: h.clock.now)
+            update = h.policy.sessionCompleted(h.state, kind: kind, session: "box-breathing", durationMs: 10_000, at: h.clock.now)
             #expect(brief(update.events) == ["08:30:00 sessionCounted movement"])
             #expect(update.events.first?.outcome == .taken)
             #expect(update.state.movement.sittingMs == 0)

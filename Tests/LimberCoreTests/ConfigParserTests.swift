@@ -115,7 +115,7 @@ private func configProblems(_ text: String) -> [String] {
         #expect(configProblems("audio:\n  volum: 0.2\n") == ["2:3: unknown key 'volum' in `audio`: did you mean 'volume'?"])
         #expect(configProblems("audio:\n  cues: {tik: 0.2}\n") == ["2:10: unknown cue 'tik' in `cues`: did you mean 'tick'?"])
         #expect(configProblems("hooks:\n  break-dew: [true]\n") == ["2:3: unknown key 'break-dew' in `hooks`: did you mean 'break-due'?"])
-        #expect(configProblems("zzz: 1\n") == ["1:1: unknown key 'zzz' in the config: valid keys: breaks, working-hours, schedule, audio, voice, hooks"])
+        #expect(configProblems("zzz: 1\n") == ["1:1: unknown key 'zzz' in the config: valid keys: breaks, working-hours, schedule, audio, voice, hooks, notifications, presence"])
     }
 
     @Test func reportsEveryProblemAtOnce() {
@@ -182,7 +182,7 @@ private func configProblems(_ text: String) -> [String] {
     }
 
     @Test func shapesAndSyntax() {
-        #expect(configProblems("- breaks\n") == ["1:1: the top level must be a mapping of sections (`breaks:`, `working-hours:`, `schedule:`, `audio:`, `voice:`, `hooks:`), not a list"])
+        #expect(configProblems("- breaks\n") == ["1:1: the top level must be a mapping of sections (`breaks:`, `working-hours:`, `schedule:`, `audio:`, `voice:`, `hooks:`, `notifications:`, `presence:`), not a list"])
         #expect(configProblems("working-hours: mon-fri 09:00-17:00\n") == ["1:16: `working-hours` must be a list, e.g.\n  working-hours:\n    - mon-fri 09:00-12:30,13:30-17:30"])
         #expect(configProblems("breaks: 45m\n") == ["1:9: `breaks` must be a mapping, e.g. `breaks: {snooze: 5m}`, not a single value"])
         #expect(configProblems("breaks:\n  snooze: 5m\n  snooze: 6m\n").map { $0.hasSuffix("duplicate key 'snooze' in one mapping: keep only one") } == [true])

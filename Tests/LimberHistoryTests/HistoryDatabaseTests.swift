@@ -20,13 +20,13 @@ func temporaryDirectory() throws -> URL {
         try queue.read { (db: Database) throws in
             #expect(try HistoryDatabase.migrator.appliedIdentifiers(db) == [
                 "v1: session_runs, breaks, pain", "v2: session runs in progress (running, interrupted)",
-                "v3: check-ins, programs, red flags",
+                "v3: check-ins, programs, red flags", "v4: what a natural break was (locked, idle, suspend, manual)",
             ])
             #expect(try db.columns(in: "session_runs").map(\.name) == [
                 "id", "session", "name", "kind", "started", "ended", "planned_ms", "actual_ms", "steps_completed",
                 "steps", "steps_skipped", "outcome", "reason",
             ])
-            #expect(try db.columns(in: "breaks").map(\.name) == ["id", "kind", "due", "outcome", "snooze_count", "ended"])
+            #expect(try db.columns(in: "breaks").map(\.name) == ["id", "kind", "due", "outcome", "snooze_count", "ended", "source"])
             #expect(try db.columns(in: "pain").map(\.name) == ["id", "level", "note", "area", "time", "session", "moment", "flags"])
             #expect(try db.columns(in: "checkins").map(\.name) == ["id", "time", "pain", "stiffness", "note"])
             #expect(try db.columns(in: "program_runs").map(\.name) == ["id", "program", "name", "started", "start_day", "ended", "outcome"])

@@ -28,6 +28,10 @@ public struct BreakEvent: Sendable, Codable, Equatable {
         /// A scheduled session's time has come: start `session` (or, when `program` is set,
         /// offer the program's sessions still to do today).
         case scheduledSession
+        /// The user went away (`source` says how); sitting clocks and break timers stop.
+        case away
+        /// The user is back after `gapMs` away (`source`: what began the absence).
+        case back
     }
 
     /// How a break ended, for history.
@@ -56,10 +60,12 @@ public struct BreakEvent: Sendable, Codable, Equatable {
     public var until: Date?
     /// For `scheduledSession`, the program whose day's sessions are offered.
     public var program: String?
+    /// For `away`, `back` and `natural`: what the absence was (nil for a stopped daemon).
+    public var source: PresenceSource?
 
     public init(name: Name, at: Date, kind: BreakKind? = nil, dueAt: Date? = nil, outcome: Outcome? = nil,
                 snoozeCount: Int = 0, reminder: Int = 0, session: String? = nil, sittingMs: Int64 = 0,
-                gapMs: Int64? = nil, until: Date? = nil, program: String? = nil) {
+                gapMs: Int64? = nil, until: Date? = nil, source: PresenceSource? = nil, program: String? = nil) {
         self.name = name
         self.at = at
         self.kind = kind
@@ -72,6 +78,7 @@ public struct BreakEvent: Sendable, Codable, Equatable {
         self.gapMs = gapMs
         self.until = until
         self.program = program
+        self.source = source
     }
 
     /// The hook this event runs, if any.

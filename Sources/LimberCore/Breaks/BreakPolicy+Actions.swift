@@ -120,17 +120,4 @@ extension BreakPolicy {
         update.events.append(BreakEvent(name: .breaksOn, at: now.wall))
         return update
     }
-
-    /// A guided session ran to its end. Any kind but heat counts as a movement break (and
-    /// resets posture too); heat changes nothing.
-    public func sessionCompleted(_ state: BreakState, kind: SessionKind, session: String, at now: PolicyNow) -> Update {
-        var update = advance(state, to: now)
-        guard kind != .heat else { return update }
-        let pending = update.state.movement.pending
-        update.events.append(BreakEvent(name: .sessionCounted, at: now.wall, kind: .movement, dueAt: pending?.dueAt,
-                                        outcome: .taken, snoozeCount: pending?.snoozes ?? 0, session: session,
-                                        sittingMs: update.state.movement.sittingMs))
-        reset(&update.state, .movement, at: Self.ms(now.wall), includingPosture: true)
-        return update
-    }
 }

@@ -16,6 +16,7 @@ extension BreakPolicy {
             state[kind].sittingMs = 0
             state[kind].pending = nil
             state[kind].lastResetAt = Self.date(ms)
+            state[kind].awayMs = nil
         }
     }
 
@@ -30,13 +31,13 @@ extension BreakPolicy {
     }
 
     /// A suspend or daemon-down gap: a new day if the date changed, else a natural break.
-    func gapBreak(_ update: inout Update, at nowMs: Int64, gapMs: Int64) {
+    func gapBreak(_ update: inout Update, at nowMs: Int64, gapMs: Int64, source: PresenceSource?) {
         if update.state.day == dayKey(nowMs) {
             for kind in BreakKind.allCases where config.breaks.settings(kind).enabled {
                 let pending = update.state[kind].pending
                 update.events.append(BreakEvent(name: .natural, at: Self.date(nowMs), kind: kind, dueAt: pending?.dueAt,
                                                 outcome: .natural, snoozeCount: pending?.snoozes ?? 0,
-                                                sittingMs: update.state[kind].sittingMs, gapMs: gapMs))
+                                                sittingMs: update.state[kind].sittingMs, gapMs: gapMs, source: source))
             }
             for kind in BreakKind.allCases {
                 reset(&update.state, kind, at: nowMs, includingPosture: false)
@@ -62,9 +63,10 @@ extension BreakPolicy {
         }
     }
 
-    /// Adds working time in [from, to) to both sitting clocks (nothing while breaks are off).
+    /// Adds working time in [from, to) to both sitting clocks (nothing while breaks are off
+    /// or the user is away).
     func accumulate(_ state: inout BreakState, from: Int64, to: Int64) {
-        guard to > from, state.breaksOff == nil else { return }
+        guard to > from, state.breaksOff == nil, state.away == nil else { return }
         for kind in BreakKind.allCases {
             _ = walk(&state[kind], from: from, to: to, target: nil)
         }
@@ -111,7 +113,8 @@ extension BreakPolicy {
     func candidates(_ state: BreakState, after: Int64) -> [Candidate] {
         var result = [Candidate(at: startOfNextDay(after), wakes: false)]
         if case .until(let date) = state.breaksOff { result.append(Candidate(at: Self.ms(date), wakes: true)) }
-        for kind in BreakKind.allCases where config.breaks.settings(kind).enabled {
+        // Away, break timers stand still: nothing due, no reminder, no missed.
+        for kind in BreakKind.allCases where config.breaks.settings(kind).enabled && state.away == nil {
             if let pending = state[kind].pending {
                 result.append(Candidate(at: Self.ms(pending.nextAt), wakes: true))
             } else if state.breaksOff == nil, let at = thresholdInstant(state[kind], kind: kind, after: after) {
@@ -174,6 +177,7 @@ extension BreakPolicy {
                     BreakEvent(name: .scheduledSession, at: Self.date(fire), session: entry.session, program: entry.program))
             }
         }
+        guard update.state.away == nil else { return }
         for kind in BreakKind.allCases {
             while var pending = update.state[kind].pending, Self.ms(pending.nextAt) <= at {
                 let interval = config.breaks.reminderIntervalMs

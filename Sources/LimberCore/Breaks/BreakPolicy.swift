@@ -31,13 +31,20 @@ public struct BreakPolicy: Sendable {
     // MARK: Time passing
 
     /// Brings the state to `now` after the daemon (re)starts: a wall-clock gap since the state
-    /// was last seen at least as long as a natural break resets the sitting clocks.
+    /// was last seen at least as long as a natural break resets the sitting clocks. An absence
+    /// other than `limber away` ends: its source reports again once the daemon listens.
     public func start(_ state: BreakState, at now: PolicyNow) -> Update {
+        var update = startClocks(state, at: now)
+        dropStaleSources(&update, at: Self.ms(now.wall))
+        return update
+    }
+
+    private func startClocks(_ state: BreakState, at now: PolicyNow) -> Update {
         var update = Update(state: state, events: [])
         if let seen = state.lastSeen {
             let gap = Self.ms(now.wall) - Self.ms(seen.wall)
             if gap >= naturalMs {
-                gapBreak(&update, at: Self.ms(now.wall), gapMs: gap)
+                gapBreak(&update, at: Self.ms(now.wall), gapMs: gap, source: nil)
                 update.state.lastSeen = Self.seen(now)
                 return update
             }
@@ -68,7 +75,7 @@ public struct BreakPolicy: Sendable {
             // The wall clock was set back: count nothing, carry on from here.
             settle(&update, at: nowMs, after: nowMs)
         } else if suspended >= naturalMs {
-            gapBreak(&update, at: nowMs, gapMs: suspended)
+            gapBreak(&update, at: nowMs, gapMs: suspended, source: .suspend)
         } else {
             // Only real elapsed time counts: a wall clock set forward skips the jumped-over
             // stretch (nothing counted or fired in it) instead of counting it as sitting.

@@ -33,6 +33,9 @@ public struct BreakState: Sendable, Codable, Equatable {
     public var lastSeen: Seen?
     /// Scheduled sessions already fired today, as `HH:MM session-id`.
     public var firedToday: [String]
+    /// The user is away (locked, idle, suspended, `limber away`), since when and why; nil
+    /// when present. While away the sitting clocks and break timers stand still.
+    public var away: Away?
 
     public init() {
         version = 1
@@ -42,6 +45,7 @@ public struct BreakState: Sendable, Codable, Equatable {
         breaksOff = nil
         lastSeen = nil
         firedToday = []
+        away = nil
     }
 
     /// The state of one kind of break.
@@ -61,12 +65,17 @@ public struct BreakState: Sendable, Codable, Equatable {
         public var lastCountedAt: Date?
         /// The break that is due or snoozed, if any.
         public var pending: PendingBreak?
+        /// Time away since the last reset, in milliseconds (nil: none): a session shorter than
+        /// the break still counts when it covers the break together with this.
+        public var awayMs: Int64?
 
-        public init(sittingMs: Int64 = 0, lastResetAt: Date? = nil, lastCountedAt: Date? = nil, pending: PendingBreak? = nil) {
+        public init(sittingMs: Int64 = 0, lastResetAt: Date? = nil, lastCountedAt: Date? = nil, pending: PendingBreak? = nil,
+                    awayMs: Int64? = nil) {
             self.sittingMs = sittingMs
             self.lastResetAt = lastResetAt
             self.lastCountedAt = lastCountedAt
             self.pending = pending
+            self.awayMs = awayMs
         }
     }
 
@@ -95,6 +104,21 @@ public struct BreakState: Sendable, Codable, Equatable {
             self.remindersSent = remindersSent
             self.snoozes = snoozes
             self.nextAt = nextAt
+        }
+    }
+
+    /// An absence: when it began, what began it, and every source still reporting it.
+    public struct Away: Sendable, Codable, Equatable {
+        public var since: Date
+        /// The source that began the absence (reported in status and on the natural break).
+        public var source: PresenceSource
+        /// The sources saying "away" now; the user is back when the last one says "back".
+        public var sources: [PresenceSource]
+
+        public init(since: Date, source: PresenceSource, sources: [PresenceSource]) {
+            self.since = since
+            self.source = source
+            self.sources = sources
         }
     }
 

@@ -6,9 +6,9 @@ public enum ConfigParser {
     /// The largest config file read: 256 KiB.
     public static let maximumBytes = 256 * 1024
 
-    public static let topLevelKeys = ["breaks", "working-hours", "schedule", "audio", "voice", "hooks"]
+    public static let topLevelKeys = ["breaks", "working-hours", "schedule", "audio", "voice", "hooks", "notifications", "presence"]
     public static let breaksKeys = ["movement", "posture", "snooze", "max-snoozes", "reminders",
-                                    "reminder-interval", "natural-break"]
+                                    "reminder-interval", "natural-break", "sessions-count"]
     public static let breakKindKeys = ["every", "duration", "session", "enabled"]
     public static let audioKeys = ["device", "volume", "cues"]
 
@@ -66,7 +66,7 @@ struct ConfigReader: NodeReader {
         var config = LimberConfig()
         if Self.isNull(root) { return config }
         guard case .mapping(let mapping) = root else {
-            error(Self.location(root), "the top level must be a mapping of sections (`breaks:`, `working-hours:`, `schedule:`, `audio:`, `voice:`, `hooks:`), not a \(Self.shapeName(root))")
+            error(Self.location(root), "the top level must be a mapping of sections (`breaks:`, `working-hours:`, `schedule:`, `audio:`, `voice:`, `hooks:`, `notifications:`, `presence:`), not a \(Self.shapeName(root))")
             return config
         }
         let entries = readKeys(mapping, allowed: ConfigParser.topLevelKeys, context: "the config")
@@ -82,6 +82,20 @@ struct ConfigReader: NodeReader {
         if let entry = entries["audio"] { readAudio(entry.value, into: &config.audio) }
         if let entry = entries["voice"] { readVoice(entry.value, into: &config.voice) }
         if let entry = entries["hooks"] { config.hooks = readHooks(entry.value) }
+        if let entry = entries["notifications"],
+           let section = section(entry.value, key: "notifications", allowed: ["breaks", "sessions"], context: "`notifications`",
+                                 example: "notifications: {breaks: true, sessions: false}") {
+            if let entry = section["breaks"], let value = readBool(entry.value, key: "breaks") { config.notifications.breaks = value }
+            if let entry = section["sessions"], let value = readBool(entry.value, key: "sessions") { config.notifications.sessions = value }
+        }
+        if let entry = entries["presence"],
+           let section = section(entry.value, key: "presence", allowed: ["idle-after", "logind"], context: "`presence`",
+                                 example: "presence: {idle-after: 2m}") {
+            if let entry = section["idle-after"], let value = readDuration(entry.value, key: "idle-after") {
+                config.presence.idleAfterMs = value
+            }
+            if let entry = section["logind"], let value = readBool(entry.value, key: "logind") { config.presence.logind = value }
+        }
         return config
     }
 
@@ -104,6 +118,15 @@ struct ConfigReader: NodeReader {
         }
         if let entry = entries["natural-break"], let value = readDuration(entry.value, key: "natural-break") {
             breaks.naturalBreakMs = value
+        }
+        if let entry = entries["sessions-count"],
+           let text = readScalar(entry.value, key: "sessions-count", example: "sessions-count: long-enough") {
+            let names = LimberConfig.SessionsCount.allCases.map(\.rawValue)
+            if let value = LimberConfig.SessionsCount(rawValue: text) {
+                breaks.sessionsCount = value
+            } else {
+                error(Self.location(entry.value), "`sessions-count` is one of \(names.joined(separator: ", ")), not '\(text)'")
+            }
         }
     }
 

@@ -23,6 +23,7 @@ extension LimberConfig {
         } else {
             lines.append("  # natural-break: \(DurationText.format(breaks.effectiveNaturalBreakMs))    (unset: the movement duration)")
         }
+        lines.append("  sessions-count: \(breaks.sessionsCount.rawValue)")
         if workingHours.isEmpty {
             lines.append("working-hours: []    # always working")
         } else {
@@ -56,6 +57,12 @@ extension LimberConfig {
         } else {
             lines.append("  # command: [ENGINE, ARGS...]    (unset: espeak-ng)")
         }
+        lines.append("notifications:")
+        lines.append("  breaks: \(notifications.breaks)")
+        lines.append("  sessions: \(notifications.sessions)")
+        lines.append("presence:")
+        lines.append("  idle-after: \(DurationText.format(presence.idleAfterMs))")
+        lines.append("  logind: \(presence.logind)")
         if hooks.isEmpty {
             lines.append("hooks: {}")
         } else {

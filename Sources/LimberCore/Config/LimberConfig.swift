@@ -13,15 +13,49 @@ public struct LimberConfig: Sendable, Codable, Equatable {
     public var voice: Voice
     /// Event → argv, run without a shell.
     public var hooks: [HookEvent: [String]]
+    /// Desktop notifications (org.freedesktop.Notifications on the session bus).
+    public var notifications: Notifications
+    /// How the daemon tells you are away from the desk.
+    public var presence: Presence
 
     public init(breaks: Breaks = Breaks(), workingHours: [WorkingHoursRule] = [], schedule: [ScheduledSession] = [],
-                audio: Audio = Audio(), voice: Voice = Voice(), hooks: [HookEvent: [String]] = [:]) {
+                audio: Audio = Audio(), voice: Voice = Voice(), hooks: [HookEvent: [String]] = [:],
+                notifications: Notifications = Notifications(), presence: Presence = Presence()) {
         self.breaks = breaks
         self.workingHours = workingHours
         self.schedule = schedule
         self.audio = audio
         self.voice = voice
         self.hooks = hooks
+        self.notifications = notifications
+        self.presence = presence
+    }
+
+    /// The `notifications:` section.
+    public struct Notifications: Sendable, Codable, Equatable {
+        /// `notifications.breaks`: a due break shows a notification you can answer. Default true.
+        public var breaks: Bool
+        /// `notifications.sessions`: a notification when a session starts and ends. Default false.
+        public var sessions: Bool
+
+        public init(breaks: Bool = true, sessions: Bool = false) {
+            self.breaks = breaks
+            self.sessions = sessions
+        }
+    }
+
+    /// The `presence:` section.
+    public struct Presence: Sendable, Codable, Equatable {
+        /// `presence.idle-after`: how long without input (logind's IdleHint, counted from
+        /// IdleSinceHint) makes you away. Default 2m.
+        public var idleAfterMs: Int64
+        /// `presence.logind`: follow the session's lock, idle and suspend through logind. Default true.
+        public var logind: Bool
+
+        public init(idleAfterMs: Int64 = 120_000, logind: Bool = true) {
+            self.idleAfterMs = idleAfterMs
+            self.logind = logind
+        }
     }
 
     /// The `voice:` section: how session texts are spoken.
@@ -66,10 +100,13 @@ public struct LimberConfig: Sendable, Codable, Equatable {
         /// `breaks.natural-break`: an absence at least this long resets sitting clocks.
         /// nil means the movement break's duration.
         public var naturalBreakMs: Int64?
+        /// `breaks.sessions-count`: which completed sessions count as a break. Default `long-enough`.
+        public var sessionsCount: SessionsCount
 
         public init(movement: BreakKindConfig = .defaultMovement, posture: BreakKindConfig = .defaultPosture,
                     snoozeMs: Int64 = 300_000, maxSnoozes: Int = 2, reminders: Int = 3,
-                    reminderIntervalMs: Int64 = 60_000, naturalBreakMs: Int64? = nil) {
+                    reminderIntervalMs: Int64 = 60_000, naturalBreakMs: Int64? = nil,
+                    sessionsCount: SessionsCount = .longEnough) {
             self.movement = movement
             self.posture = posture
             self.snoozeMs = snoozeMs
@@ -77,6 +114,7 @@ public struct LimberConfig: Sendable, Codable, Equatable {
             self.reminders = reminders
             self.reminderIntervalMs = reminderIntervalMs
             self.naturalBreakMs = naturalBreakMs
+            self.sessionsCount = sessionsCount
         }
 
         /// The natural-break threshold in force: `natural-break`, else the movement duration.
@@ -89,6 +127,16 @@ public struct LimberConfig: Sendable, Codable, Equatable {
             case .posture: posture
             }
         }
+    }
+
+    /// `breaks.sessions-count`: which completed sessions count as a break (docs/config.md).
+    public enum SessionsCount: String, Sendable, Codable, Equatable, CaseIterable {
+        /// Exercise and posture sessions that cover the break's duration, alone or with time away.
+        case longEnough = "long-enough"
+        /// Every session but heat counts as a movement break, however short (before 0.2).
+        case any
+        /// No session counts; only `limber break now` and natural breaks reset sitting.
+        case never
     }
 
     /// `breaks.movement` or `breaks.posture`.

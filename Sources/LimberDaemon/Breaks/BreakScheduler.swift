@@ -32,6 +32,8 @@ public actor BreakScheduler: Service {
     private let epoch: ContinuousClock.Instant
     private var timer: Task<Void, Never>?
     private var deadline: Date?
+    /// A session is running: idleness then says nothing (you follow it with eyes closed).
+    private var sessionRunning = false
 
     public init(
         config: LimberConfig, stateFile: StateFile<BreakState>, output: any CueOutput, events: EventHub,
@@ -103,6 +105,23 @@ public actor BreakScheduler: Service {
 
     public func breaksOn() {
         apply(policy.breaksOn(state, at: Self.now()))
+    }
+
+    /// `source` says you went away or came back (`limber away`/`back`, logind).
+    ///
+    /// Idleness during a running session is ignored: a session is followed without input.
+    public func presence(_ source: PresenceSource, away: Bool) {
+        if away, source == .idle, sessionRunning {
+            logger.debug("idle during a session: still present")
+            return
+        }
+        apply(policy.presence(state, source: source, away: away, at: Self.now()))
+    }
+
+    /// Present, or away since when and why, for `status`.
+    public func presenceReport() -> PresenceReport {
+        guard let away = state.away else { return PresenceReport(state: "present") }
+        return PresenceReport(state: "away", since: WallTime.iso8601(away.since), source: away.source.rawValue)
     }
 
     /// The config in force: the one read at start or by the last successful reload.
@@ -214,13 +233,20 @@ public actor BreakScheduler: Service {
             // A due break (and each reminder) says what to do, after its cue.
             if cue == .break { output.announce(["Time to move"] + (event.session.map { [SessionName.spoken($0)] } ?? [])) }
         }
-        if let kind = Self.eventKind(event.name) {
+        if event.name == .away || event.name == .back {
+            events.publish(
+                ControlEvent(
+                    event: .presenceChanged, mono: epoch.duration(to: .now).inSeconds, wall: WallTime.iso8601(event.at),
+                    durationMs: event.gapMs, presence: event.name == .away ? "away" : "present",
+                    source: event.source?.rawValue, since: event.name == .away ? WallTime.iso8601(event.at) : nil))
+        } else if let kind = Self.eventKind(event.name) {
             events.publish(
                 ControlEvent(
                     event: kind, mono: epoch.duration(to: .now).inSeconds, wall: WallTime.iso8601(event.at),
                     session: event.session, reason: event.outcome?.rawValue, breakKind: event.kind?.rawValue,
                     dueWall: event.dueAt.map { WallTime.iso8601($0) }, until: event.until.map { WallTime.iso8601($0) },
-                    snoozes: event.snoozeCount, reminder: event.reminder > 0 ? event.reminder : nil))
+                    snoozes: event.snoozeCount, reminder: event.reminder > 0 ? event.reminder : nil,
+                    source: event.source?.rawValue))
         }
         if let hook = event.hookEvent {
             var environment = [
@@ -257,8 +283,11 @@ public actor BreakScheduler: Service {
         logger.info("program time: offering today's sessions", metadata: [
             "program": "\(program)", "sessions": "\(offer.sessions.joined(separator: " "))",
         ])
-        output.play(.break)
-        output.announce([offer.name, "Time for \(SessionName.spoken(offer.sessions[0]))"])
+        // Away (locked, idle, asleep): the event and hook still tell scripts, nothing sounds.
+        if state.away == nil {
+            output.play(.break)
+            output.announce([offer.name, "Time for \(SessionName.spoken(offer.sessions[0]))"])
+        }
         events.publish(
             ControlEvent(
                 event: .programDue, mono: epoch.duration(to: .now).inSeconds, wall: WallTime.iso8601(Date()),
@@ -272,13 +301,16 @@ public actor BreakScheduler: Service {
     private func sessionEvent(_ event: ControlEvent) async {
         switch event.event {
         case .sessionStarted:
+            sessionRunning = true
             runHook(.sessionStarted, sessionEnvironment(event))
         case .sessionFinished:
+            sessionRunning = false
             runHook(.sessionFinished, sessionEnvironment(event))
             if let kind = event.sessionKind, let session = event.session {
-                apply(policy.sessionCompleted(state, kind: kind, session: session, at: Self.now()))
+                apply(policy.sessionCompleted(state, kind: kind, session: session, durationMs: event.offsetMs ?? 0, at: Self.now()))
             }
         case .sessionStopped:
+            sessionRunning = false
             var environment = sessionEnvironment(event)
             environment["LIMBER_OUTCOME"] = "stopped"
             runHook(.sessionFinished, environment)
@@ -315,7 +347,7 @@ public actor BreakScheduler: Service {
         case .breaksOff: .breaksOff
         case .breaksOn: .breaksOn
         case .scheduledSession: .scheduledSession
-        case .dayStarted: nil
+        case .dayStarted, .away, .back: nil
         }
     }
 

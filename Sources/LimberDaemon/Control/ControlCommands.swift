@@ -42,7 +42,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     public static var names: [String] {
         [
             "hello", "status", "sessions", "show", "start", "pause", "resume", "next", "prev", "stop", "watch", "reload",
-            "sound-test", "break-now", "break-snooze", "break-skip", "breaks-off", "breaks-on", "config",
+            "sound-test", "break-now", "break-snooze", "break-skip", "breaks-off", "breaks-on", "presence", "config",
             "program-changed",
         ]
     }
@@ -62,7 +62,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
         let nextBreak = await nextBreak()
         return StatusResult(
             state: state, session: progress, audio: output.report, nextBreak: nextBreak,
-            mono: runner.monotonicSeconds(), program: program())
+            mono: runner.monotonicSeconds(), program: program(), presence: await breaks?.presenceReport())
     }
 
     private func perform(_ request: ControlRequest) async throws(ControlError) -> Data {
@@ -137,6 +137,19 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
         case "breaks-on":
             try await scheduler().breaksOn()
             return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "breaks on", status: await status())))
+        case "presence":
+            let away: Bool
+            switch try request.string("state") {
+            case "away"?: away = true
+            case "present"?: away = false
+            default: throw ControlError(.badArgs, "presence needs \"state\": \"away\" or \"present\"")
+            }
+            try await scheduler().presence(.manual, away: away)
+            let report = try await scheduler().presenceReport()
+            let message = away ? "away: the sitting clock has stopped; `limber back` when you return" : report.state == "away"
+                ? "back by hand, but still away (\(report.source ?? "?")): the sitting clock stays stopped until that ends"
+                : "back: the sitting clock runs again"
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: message, status: await status())))
         case "config":
             guard let configPath else { throw ControlError(.internalError, "this daemon has no config") }
             // The config in force, not the file as it is now: after a refused reload they differ.

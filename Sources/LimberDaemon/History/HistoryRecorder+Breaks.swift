@@ -28,7 +28,8 @@ extension HistoryRecorder {
                 .breakEnded(
                     BreakEntry(
                         kind: kind == .movement ? .movement : .posture, due: HistoryTime.iso8601(due), outcome: outcome,
-                        snoozeCount: event.snoozeCount, ended: HistoryTime.iso8601(event.at))))
+                        snoozeCount: event.snoozeCount, ended: HistoryTime.iso8601(event.at),
+                        source: event.source?.rawValue)))
         }
     }
 }

@@ -89,6 +89,10 @@ final class DaemonProcess {
         }
         // Rendered speech is cached per test directory, never in the user's ~/.cache.
         inherited["XDG_CACHE_HOME"] = directory.path + "/cache"
+        // Never the host's buses: a test that wants one starts its own (MessageBus).
+        inherited["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=\(directory.path)/no-system-bus"
+        inherited["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=\(directory.path)/no-session-bus"
+        inherited["XDG_SESSION_ID"] = nil
         child = try ChildProcess(
             executable.path, arguments, environment: inherited.merging(environment) { $1 }, stdout: .file(logPath),
             stderr: .standardOutput)
