@@ -2,7 +2,6 @@ import Foundation
 import LimberDaemon
 import LimberProtocol
 import Logging
-import Synchronization
 import Testing
 
 /// The event fan-out under the conditions limberd meets: watchers connecting and leaving while
@@ -28,24 +27,29 @@ struct EventHubConcurrencyTests {
         }
         publishing.start()
         defer { publishing.cancel() }
-        // Bounded by time, not rounds: the publisher spins a core, and in the parallel suite
-        // it must not starve the other tests (the old code hung within this in every run).
+        // Bounded by time: the publisher spins a core, and in the parallel suite it must not
+        // starve the other tests for long (the old code hung within this in every run).
         let end = ContinuousClock.now + .seconds(3)
-        for round in 0..<3_000 where round < 100 || ContinuousClock.now < end {
-            let listening = Count()
+        for round in 0..<3_000 where round < 20 || ContinuousClock.now < end {
+            let (listening, listened) = AsyncStream<Void>.makeStream()
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
                     let stream = hub.subscribe()
                     group.addTask {
                         var first = true
                         for await _ in stream {
-                            if first { listening.value.add(1, ordering: .relaxed) }
+                            if first { listened.yield() }
                             first = false
                         }
                     }
                 }
-                // Every watcher is in its loop, waiting on or taking events, when it is cancelled.
-                while listening.value.load(ordering: .relaxed) < 4 { await Task.yield() }
+                // Every watcher is in its loop, waiting on or taking events, when it is
+                // cancelled (waited for by suspending, never by spinning on the pool).
+                var ready = 0
+                for await _ in listening {
+                    ready += 1
+                    if ready == 4 { break }
+                }
                 group.cancelAll()
             }
         }
@@ -73,7 +77,3 @@ struct EventHubConcurrencyTests {
     }
 }
 
-/// A counter shared by the test's tasks.
-private final class Count: Sendable {
-    let value = Atomic<Int>(0)
-}
