@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "LimberDaemonTests",
             dependencies: [
-                "LimberDaemon", "LimberCore", "LimberProtocol", "LimberAudio", "LimberSpawn",
+                "LimberDaemon", "LimberCore", "LimberProtocol", "LimberAudio", "LimberSpawn", "SoundCheck",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

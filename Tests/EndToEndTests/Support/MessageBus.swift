@@ -1,5 +1,6 @@
 import Foundation
 import LimberSpawn
+import SoundCheck
 
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +19,7 @@ final class MessageBus {
         daemon = try ChildProcess(
             "/usr/bin/dbus-daemon", ["--session", "--nofork", "--nopidfile", "--address=" + address],
             environment: ["PATH": "/usr/bin:/bin"], stdout: .file(directory.path + "/\(name).log"), stderr: .standardOutput)
-        try eventually(within: .seconds(10), "dbus-daemon to listen on \(socket)") { access(socket, F_OK) == 0 }
+        try eventually(within: .seconds(10), "dbus-daemon to listen on \(socket)") { socketAccepts(socket) }
     }
 
     deinit {

@@ -1,6 +1,7 @@
 import Foundation
 import LimberSpawn
 import Logging
+import SoundCheck
 import Testing
 
 @testable import LimberDaemon
@@ -27,7 +28,9 @@ struct BusConnectionTests {
                 "/usr/bin/dbus-daemon", ["--session", "--nofork", "--nopidfile", "--address=" + address],
                 environment: ["PATH": "/usr/bin:/bin"])
             let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-            while access(directory + "/bus", F_OK) != 0 {
+            // The socket file appears at bind(), before listen(): wait until it accepts
+            // (under load a connect in between was refused).
+            while !socketAccepts(directory + "/bus") {
                 guard ContinuousClock.now < deadline else { throw BusError(code: ETIMEDOUT, message: "dbus-daemon did not start") }
                 usleep(10_000)
             }
