@@ -135,8 +135,10 @@ struct SessionFilePCMTests {
         let first = ContinuousClock.now + .milliseconds(500)
         player.schedule(.tick, at: first)
         player.schedule(.tick, at: first + .milliseconds(300))
-        // Far enough out that a test task woken late (a busy machine) still cancels it in time.
-        player.schedule(.check, at: first + .seconds(30))
+        // Far enough out that a test task woken late still cancels it in time: in the parallel
+        // suite, blocking tests hold the 2-thread cooperative pool and this task's 400 ms
+        // sleep has ended 47 s late.
+        player.schedule(.check, at: first + .seconds(600))
         try await Task.sleep(until: first + .milliseconds(400))
         #expect(player.status == .playing)
         #expect(player.outputLatency != nil)
