@@ -47,3 +47,4 @@ clean:
 	rm -rf .build
 
 include mk/install.mk
+include mk/fuzz.mk
