@@ -82,7 +82,8 @@ struct SpeechPlanTests {
         for kind in ["mindfulness", "exercise", "heat"] {
             let text = "name: Plan check\nkind: \(kind)\ndescription: Test.\nsteps:\n  - do: Sit\n    for: 5s\n    every: 2s\n"
             let timeline = try #require(TimelineCompiler().compile(text: text, path: "plan.yaml").timeline)
-            #expect(timeline.cues.map(\.cue).filter { $0 == .bell || $0 == .check }.count == 2)
+            let intervals: [Cue] = timeline.cues.map(\.cue).filter { [.bell, .check].contains($0) }
+            #expect(intervals.count == 2)
             #expect(lines(timeline).map(\.text) == ["Sit", "Session complete"])
         }
     }
