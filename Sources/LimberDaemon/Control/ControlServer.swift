@@ -102,7 +102,8 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
             channel.eventLoop.makeCompletedFuture {
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: limits.maxLineBytes)))
-                try pipeline.addHandler(IdleStateHandler(readTimeout: limits.idleTimeout), name: "idle-state")
+                // Idle since the last request or reply: a client reading a long reply is not idle.
+                try pipeline.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout), name: "idle-state")
                 try pipeline.addHandler(IdleCloser(), name: "idle-closer")
                 return try Connection(wrappingChannelSynchronously: channel)
             }
@@ -146,6 +147,7 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
                     try await send(refusal, id: nil, to: outbound)
                     return
                 }
+                let idleCloser = try? await channel.pipeline.handler(type: IdleCloser.self).get()
                 for try await frame in inbound {
                     switch frame {
                     case .tooLong:
@@ -163,7 +165,9 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
                             try await watch(request, channel: channel, outbound: outbound)
                             return
                         case .success(let request):
+                            idleCloser?.requestStarted()
                             let reply = await commands.reply(to: request)
+                            defer { idleCloser?.requestAnswered() }
                             try await outbound.write(ByteBuffer(bytes: reply))
                         }
                     }
@@ -228,16 +232,39 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
 }
 
 /// Closes a connection that stayed silent past the idle timeout, saying why.
-final class IdleCloser: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+///
+/// A client waiting for its reply is not idle: while a request is being answered (`sessions`
+/// over thousands of files can take longer than the timeout on a slow machine) or its reply
+/// is still being written, the timeout is held off, and it counts again from the reply.
+final class IdleCloser: ChannelDuplexHandler, RemovableChannelHandler, Sendable {
     typealias InboundIn = ControlFrame
     typealias InboundOut = ControlFrame
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// Requests being answered plus replies not yet written.
+    private let busy = Atomic<Int>(0)
+
+    /// A request is being answered: the connection is not idle until ``requestAnswered()``.
+    func requestStarted() { busy.wrappingAdd(1, ordering: .relaxed) }
+
+    /// Call once the reply has been handed to the channel (its write is counted on its own).
+    func requestAnswered() { busy.wrappingSubtract(1, ordering: .relaxed) }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        busy.wrappingAdd(1, ordering: .relaxed)
+        let written = promise ?? context.eventLoop.makePromise()
+        written.futureResult.whenComplete { _ in self.busy.wrappingSubtract(1, ordering: .relaxed) }
+        context.write(data, promise: written)
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read else {
+        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .all else {
             context.fireUserInboundEventTriggered(event)
             return
         }
+        // IdleStateHandler fires again a whole timeout later.
+        guard busy.load(ordering: .relaxed) == 0 else { return }
         let line = ControlCodec.line(
             ControlReply<Empty>(id: nil, error: ControlError(.idleTimeout, "no request for a while; the connection is closed")))
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
