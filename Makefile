@@ -48,3 +48,4 @@ clean:
 
 include mk/install.mk
 include mk/fuzz.mk
+include mk/sanitizers.mk

@@ -4,11 +4,12 @@
 #   RUNS=N   inputs per target (libFuzzer's -runs); default 1000000
 #   TIME=S   instead, seconds per target (-max_total_time), as CI runs them
 #   TARGETS  which targets (default: session config program control)
+#   CONFIG   the build configuration they were built in (default release)
 #
 # Each target starts from its corpus in $SCRATCH/corpus/<target> (kept between runs: what
 # earlier runs found) and the seeds Fuzz/seeds.sh makes from the repository. A crash leaves
 # its input in $SCRATCH/artifacts/<target>/ and fails the run; reproduce it with
-#   $SCRATCH/release/fuzz-<target> $SCRATCH/artifacts/<target>/crash-...
+#   $SCRATCH/$CONFIG/fuzz-<target> $SCRATCH/artifacts/<target>/crash-...
 # At the end, one line per target: inputs run, inputs per second, coverage, corpus size.
 set -u
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ SCRATCH=${SCRATCH:-.build-fuzz}
 RUNS=${RUNS:-1000000}
 TIME=${TIME:-}
 TARGETS=${TARGETS:-session config program control}
-bin=$SCRATCH/release
+bin=$SCRATCH/${CONFIG:-release}
 sh Fuzz/seeds.sh "$SCRATCH/seeds"
 if [ -n "$TIME" ]; then budget="-max_total_time=$TIME"; else budget="-runs=$RUNS"; fi
 summary=""
