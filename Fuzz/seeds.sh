@@ -1,5 +1,6 @@
 #!/bin/sh
-# Writes the fuzz targets' seed corpora into $1/<target>/ from the repository's own files:
+# Writes the fuzz targets' seed corpora into $1/<target>/ from the repository's own files
+# (and the inputs in Fuzz/regressions/<target>/ that once crashed a target):
 #   session  Sessions/*.yaml and the session scripts in docs/*.md and README.md
 #   program  Programs/*.yaml and the programs in docs/*.md
 #   config   the configs in docs/*.md and README.md (the YAML blocks that hold no step or stage)
@@ -14,6 +15,12 @@ rm -rf "$out"
 mkdir -p "$out/session" "$out/program" "$out/config" "$out/control"
 cp Sessions/*.yaml "$out/session/"
 cp Programs/*.yaml "$out/program/"
+# Inputs that once crashed a target (each also a unit test): every run tries them again.
+for target in session config program control; do
+    for input in Fuzz/regressions/$target/*; do
+        [ -f "$input" ] && cp "$input" "$out/$target/regression-$(basename "$input")"
+    done
+done
 
 # Every ```yaml block of the docs, one file each, sorted by what its top level holds.
 for doc in docs/*.md README.md; do

@@ -4,8 +4,8 @@
 #   make fuzz                 builds the targets, runs each for RUNS inputs (default 10^6)
 #   make fuzz RUNS=100000     fewer inputs
 #   make fuzz FUZZ_TIME=20    each for 20 s instead
-#   make fuzz FUZZ_CONFIG=debug   a debug build: quicker to compile, slower to run (CI runs
-#                             FUZZ_TIME=20 FUZZ_CONFIG=debug: it checks the harness still works)
+#   make fuzz FUZZ_CONFIG=debug   a debug build: quicker to compile, slower to run (not
+#                             tried yet: CI and the figures in docs/fuzzing.md use release)
 #   make fuzz FUZZ_TARGETS="session config"
 #
 # A crash fails the run and leaves the input in .build-fuzz/artifacts/<target>/.
