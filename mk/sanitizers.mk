@@ -5,7 +5,7 @@
 #   make check-sanitizers     check-asan, then check-tsan
 #   make check-asan           every test that `make test` runs, built with ASan (and LeakSanitizer)
 #   make check-tsan           the unit tests and the end-to-end suites in TSAN_END_TO_END, built
-#                             with TSan; TSAN_END_TO_END=EndToEndTests runs them all
+#                             with TSan; TSAN_END_TO_END=EndToEndTests runs every end-to-end suite
 #
 # The end-to-end tests start the limberd and limber built beside them, so the daemon and the
 # client run instrumented too. Every report, from any process, is written to
@@ -27,7 +27,8 @@ LIMBER_TSAN_ENV = TSAN_OPTIONS=exitcode=66:halt_on_error=0:log_path=$(LIMBER_TSA
 # (on two cores, 20 of them passed their 60 s limits or their timing checks in a full run):
 # by default the unit tests and these suites, which drive the daemon's concurrency hardest
 # (its control server, session runner, watchers, shutdown), one suite at a time.
-TSAN_END_TO_END ?= SessionControlTests HostileInputTests DaemonLifecycleTests SystemdIntegrationTests
+TSAN_END_TO_END ?= EndToEndTests.SessionControlTests EndToEndTests.HostileInputTests \
+	EndToEndTests.DaemonLifecycleTests EndToEndTests.SystemdIntegrationTests
 LIMBER_UNIT_TESTS := LimberCoreTests LimberAudioTests LimberSpawnTests LimberSpeechTests LimberProtocolTests \
 	LimberDaemonTests LimberHistoryTests LimberReportTests LimberProgramTests
 LIMBER_SANITIZER_VERDICT = sh mk/sanitizers/verdict.sh
@@ -54,7 +55,7 @@ check-tsan: setup-test
 		$(foreach target,$(LIMBER_UNIT_TESTS),--filter '^$(target)\.') || status=1; \
 	for suite in $(TSAN_END_TO_END); do \
 		$(LIMBER_TSAN_ENV) $(SWIFT) test --skip-build --scratch-path "$(TSAN_SCRATCH)" --sanitize=thread \
-			--skip HeardTimingTests --filter "EndToEndTests\.$$suite\b" || status=1; \
+			--skip HeardTimingTests --filter "$$suite" || status=1; \
 	done; \
 	$(LIMBER_SANITIZER_VERDICT) "$(LIMBER_TSAN_REPORTS)" $$status
 
