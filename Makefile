@@ -47,3 +47,5 @@ clean:
 	rm -rf .build
 
 include mk/install.mk
+include mk/fuzz.mk
+include mk/sanitizers.mk

@@ -8,6 +8,10 @@ let package = Package(
         .executable(name: "limberd", targets: ["limberd"]),
         .executable(name: "limber", targets: ["limber"]),
         .executable(name: "limber-bench", targets: ["limber-bench"]),
+        // For the fuzz targets in Fuzz/, a package of their own that depends on this one.
+        .library(name: "LimberCore", targets: ["LimberCore"]),
+        .library(name: "LimberProtocol", targets: ["LimberProtocol"]),
+        .library(name: "LimberDaemon", targets: ["LimberDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -108,6 +108,22 @@ private func configProblems(_ text: String) -> [String] {
         #expect(LimberConfig().render().hasPrefix("breaks:\n  movement:\n    every: 45m\n    duration: 3m\n    session: \"desk-reset\"\n"))
     }
 
+    /// Found by fuzz-config: `\N` (NEL) in a quoted command argument was rendered raw, and
+    /// YAML folded it into a space on reading back, so `limber config` showed another command.
+    @Test func renderEscapesWhatYAMLReadsAsLineBreaksOrCannotPrint() throws {
+        let read = try #require(ConfigParser.parse(text: "voice:\n  command: [sh, \"a\\Nb\"]\n", path: "c").config)
+        #expect(read.voice.command == ["sh", "a\u{85}b"])
+        var config = read
+        config.audio.device = "x\u{85}\u{2028}\u{2029}\u{9B}\u{FEFF}\u{FFFE}\u{7F}\u{1}é😀y"
+        for config in [read, config] {
+            let text = config.render()
+            let result = ConfigParser.parse(text: text, path: "shown.yaml")
+            #expect(result.diagnostics.isEmpty, "\(result.diagnostics)\n\(text)")
+            #expect(result.config == config, "\(text)")
+        }
+        #expect(config.render().contains(#"device: "x\x85\u2028\u2029\x9b\ufeff\ufffe\x7f\x01é😀y""#))
+    }
+
     @Test func unknownKeysSuggestTheNearestName() {
         #expect(configProblems("breks:\n  snooze: 5m\n") == ["1:1: unknown key 'breks' in the config: did you mean 'breaks'?"])
         #expect(configProblems("breaks:\n  movement: {evry: 30m}\n") == ["2:14: unknown key 'evry' in `movement`: did you mean 'every'?"])

@@ -75,6 +75,19 @@ struct SpeechPlanTests {
         #expect(lines(silent).isEmpty)
     }
 
+    /// The `where` once guarded only `check`, so a bell without words was force-unwrapped
+    /// and limberd crashed planning the speech of any mindfulness step with a bare `every:`.
+    @Test("interval bells and checks without every-text are tones only, not words")
+    func bareIntervals() throws {
+        for kind in ["mindfulness", "exercise", "heat"] {
+            let text = "name: Plan check\nkind: \(kind)\ndescription: Test.\nsteps:\n  - do: Sit\n    for: 5s\n    every: 2s\n"
+            let timeline = try #require(TimelineCompiler().compile(text: text, path: "plan.yaml").timeline)
+            let intervals: [Cue] = timeline.cues.map(\.cue).filter { [.bell, .check].contains($0) }
+            #expect(intervals.count == 2)
+            #expect(lines(timeline).map(\.text) == ["Sit", "Session complete"])
+        }
+    }
+
     @Test("a long cue is talked over only after 600 ms; number words")
     func longCueAndNumbers() throws {
         let plan = SpeechPlan.lines(for: try timeline("  - do: Sit\n    for: 5s\n", header: ""), cueLengthMs: { _ in 4_000 })

@@ -81,6 +81,10 @@ extension LimberConfig {
     }
 
     /// A YAML double-quoted string, so that any text survives the round trip.
+    ///
+    /// Everything YAML does not take as printable is escaped, and so are the characters it
+    /// reads as line breaks inside a scalar (NEL, LINE and PARAGRAPH SEPARATOR), which it
+    /// would otherwise fold into spaces.
     static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
@@ -90,14 +94,23 @@ extension LimberConfig {
             case "\n": result += "\\n"
             case "\t": result += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                if needsEscape(scalar) {
                     let hex = String(scalar.value, radix: 16)
-                    result += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                    let (prefix, width) = scalar.value <= 0xFF ? ("\\x", 2) : ("\\u", 4)
+                    result += prefix + String(repeating: "0", count: width - hex.count) + hex
                 } else {
                     result.unicodeScalars.append(scalar)
                 }
             }
         }
         return result + "\""
+    }
+
+    /// True for what YAML 1.1 does not print as itself inside a double-quoted scalar.
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF: return true
+        default: return false
+        }
     }
 }

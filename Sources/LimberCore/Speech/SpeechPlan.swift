@@ -68,9 +68,12 @@ public enum SpeechPlan {
             case .halfway:
                 lines.append(SpokenLine(kind: .halfway, text: "Halfway", offsetMs: after(cue), untilMs: nil,
                                         segmentIndex: cue.segmentIndex))
-            case .bell, .check where cue.text != nil:
-                lines.append(SpokenLine(kind: .interval, text: cue.text!, offsetMs: after(cue), untilMs: nil,
-                                        segmentIndex: cue.segmentIndex))
+            case .bell, .check:
+                // Only an interval with `every-text:` has words; a bare bell or check is a tone.
+                if let text = cue.text {
+                    lines.append(SpokenLine(kind: .interval, text: text, offsetMs: after(cue), untilMs: nil,
+                                            segmentIndex: cue.segmentIndex))
+                }
             case .tick where segment?.count == true && segment?.reps != nil:
                 let rep = Int((cue.offsetMs - segment!.offsetMs) / max(1, segment!.durationMs / Int64(segment!.reps!)))
                 lines.append(SpokenLine(kind: .count, text: NumberWords.spell(rep), offsetMs: after(cue), untilMs: nil,
