@@ -41,11 +41,9 @@ public enum HistoryReader {
             activity.append(newest)
             return HistoryTime.parseMilliseconds(newest) ?? 0
         }
-        let days = [from, to.addingTimeInterval(-1)].map { date -> String in
-            let parts = calendar.dateComponents([.year, .month, .day], from: date)
-            return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 1, parts.day ?? 1)
-        }
-        let programs = try ProgramPeriod.read(db, from: low, to: high, firstDay: days[0], lastDay: days[1])
+        let programs = try ProgramPeriod.read(
+            db, from: low, to: high, firstDay: HistoryTime.dateLabel(of: from, calendar: calendar),
+            lastDay: HistoryTime.dateLabel(of: to.addingTimeInterval(-1), calendar: calendar))
         return HistorySnapshot(runs: runs, breaks: breaks, pain: pain, activity: activity, programs: programs)
     }
 

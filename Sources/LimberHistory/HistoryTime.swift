@@ -84,6 +84,12 @@ public enum HistoryTime {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// `YYYY-MM-DD` of the local day of `date` in `calendar`.
+    public static func dateLabel(of date: Date, calendar: Calendar) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return dateLabel(Int64(parts.year ?? 1970), Int64(parts.month ?? 1), Int64(parts.day ?? 1))
+    }
+
     /// `YYYY-MM-DD`.
     public static func dateLabel(_ year: Int64, _ month: Int64, _ day: Int64) -> String {
         pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)

@@ -45,9 +45,7 @@ extension ReportPage {
     /// `Started 30 November 2026; followed to the end of the period.`
     func programLine(_ run: ProgramRunEntry) -> String {
         let started = "Started \(HistoryDate.long(run.startDay))"
-        let ended = run.ended.flatMap(HistoryTime.parseMilliseconds).map { milliseconds in
-            HistoryDate.long(Self.dayLabel(calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))))
-        }
+        let ended = run.ended.flatMap(HistoryTime.parse).map { HistoryDate.long(HistoryTime.dateLabel(of: $0, calendar: calendar)) }
         switch (run.outcome, ended) {
         case ("completed", _): return "\(started); completed\(ended.map { " on \($0)" } ?? "")."
         case (_, .some(let day)): return "\(started); stopped on \(day)."

@@ -85,8 +85,7 @@ struct HistoryPeriod {
 
     /// `YYYY-MM-DD` of `date`, local.
     static func label(_ date: Date, calendar: Calendar = .current) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return HistoryTime.dateLabel(Int64(parts.year ?? 1970), Int64(parts.month ?? 1), Int64(parts.day ?? 1))
+        HistoryTime.dateLabel(of: date, calendar: calendar)
     }
 
     /// Local midnight of `YYYY-MM-DD`.
