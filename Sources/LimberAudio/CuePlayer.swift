@@ -33,11 +33,19 @@ public final class CuePlayer: Sendable {
 
     private let core: PlayerCore
     private let bank: CueBank
+    private let pause: @Sendable (Duration) async -> Void
 
     /// Starts the playback thread (which sleeps until there is something to play).
-    public init(settings: AudioSettings, logger: Logger, bank: CueBank = .shared) {
+    ///
+    /// - Parameter pause: how ``sessionReady(timeout:)`` waits between looks; limberd passes
+    ///   its event loop's timer (`Task.sleep` would wake libdispatch's pool for good).
+    public init(
+        settings: AudioSettings, logger: Logger, bank: CueBank = .shared,
+        pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
+    ) {
         core = PlayerCore(settings: settings, logger: logger)
         self.bank = bank
+        self.pause = pause
         let core = self.core
         let thread = Thread { PlaybackLoop(core: core).run() }
         thread.name = "limber-audio"
@@ -105,7 +113,7 @@ public final class CuePlayer: Sendable {
             }
             if ready { return true }
             if failed { return false }
-            try? await Task.sleep(for: .milliseconds(5))
+            await pause(.milliseconds(5))
         }
         return false
     }

@@ -70,7 +70,10 @@ public struct DaemonPaths: Sendable {
 /// limberd: wires the runner, the audio output and the control server into one service group.
 public enum Daemon {
     /// Runs until SIGTERM or SIGINT; throws `StartupError` when it cannot start.
-    public static func run(options: DaemonOptions, logger: Logger) async throws {
+    ///
+    /// - Parameter loop: the loop every task and timer of the daemon runs on (``DaemonLoop``);
+    ///   call this from inside ``DaemonLoop/run(_:)``.
+    public static func run(options: DaemonOptions, logger: Logger, loop: DaemonLoop) async throws {
         let notifier = SystemdNotifier(logger: logger, unsettingEnvironment: true)
         let activated: ActivatedSocket?
         do {
@@ -107,14 +110,19 @@ public enum Daemon {
         let epoch = ContinuousClock.now
         let events = EventHub(logger: logger)
         let audio = ConfigFile.audioSettings(config, device: options.device)
-        let output = PlayerOutput(player: CuePlayer(settings: audio, logger: logger), device: audio.device, logger: logger)
+        let output = PlayerOutput(
+            player: CuePlayer(settings: audio, logger: logger, pause: { try? await loop.sleep(for: $0) }),
+            device: audio.device, logger: logger)
         output.update(voice: config.voice, audioVolume: config.audio.volume, cacheDirectory: SpeechCache.standardDirectory())
         let sessions = LibraryCatalog(directories: options.sessionDirectories)
+        // The history writer's queue is written (and fsynced) on a loop of its own.
+        let writer = DaemonLoop.start()
         let history = HistoryRecorder(
-            path: HistoryDatabase.path(stateDirectory: paths.stateDirectory), logger: logger)
+            path: HistoryDatabase.path(stateDirectory: paths.stateDirectory), logger: logger,
+            napExecutor: writer.executor, pause: { try? await writer.sleep(for: $0) })
         let runner = SessionRunner(
-            clock: ContinuousClock(), output: output, events: events, logger: logger,
-            preroll: SessionRunner<ContinuousClock>.audioPreroll,
+            clock: LoopClock(loop: loop), output: output, events: events, logger: logger,
+            preroll: SessionRunner<LoopClock>.audioPreroll, loop: loop,
             // A run's row is on disk from its start (before the reply) to its end; the
             // checkpoints between are queued, off the timing path.
             onStart: { history.recordRunDurably($0) }, onProgress: { history.recordRun($0) },
@@ -127,7 +135,8 @@ public enum Daemon {
             logger: logger)
         let scheduler = BreakScheduler(
             config: config, stateFile: StateFile(path: paths.stateDirectory + "/state.json", logger: logger),
-            output: output, events: events, hooks: HookRunner(logger: logger), logger: logger, epoch: epoch,
+            output: output, events: events, hooks: HookRunner(logger: logger, loop: loop), logger: logger, epoch: epoch,
+            loop: loop,
             startSession: { (id, durationMs, reason) async throws(ControlError) in
                 let timeline: Timeline
                 if let id {
@@ -161,7 +170,7 @@ public enum Daemon {
         limits.idleTimeout = .nanoseconds(Int64(options.idleTimeout.inSeconds * 1e9))
         limits.maxClients = options.maxClients
         let server = ControlServer(
-            endpoint: endpoint, commands: commands, limits: limits, logger: logger,
+            endpoint: endpoint, commands: commands, limits: limits, group: loop.group ?? .singleton, logger: logger,
             onListening: { notifier.ready(status: "idle") })
         let group = ServiceGroup(
             configuration: .init(
@@ -169,14 +178,14 @@ public enum Daemon {
                 // watchers hear it, the run is queued), the scheduler saves its state, the
                 // server closes, and history writes what is left.
                 services: [
-                    .init(service: HistoryService(recorder: history)),
+                    .init(service: HistoryService(recorder: history, writer: writer)),
                     .init(service: server),
                     .init(service: StatusReporter(events: events, notifier: notifier, idleDetail: { await scheduler.nextBreakSummary() })),
                     .init(service: ReloadOnHangUp(reloader: reloader, logger: logger)),
                     .init(service: scheduler),
                     // After the scheduler, so they stop before it: presence and buttons reach
                     // it until the end, and a lost bus never stops the daemon.
-                    .init(service: LogindPresence(scheduler: scheduler, enabled: config.presence.logind, logger: logger)),
+                    .init(service: LogindPresence(scheduler: scheduler, enabled: config.presence.logind, loop: loop, logger: logger)),
                     .init(service: DesktopIdle(
                         bus: sessionBus, scheduler: scheduler, idleAfterMs: config.presence.idleAfterMs, logger: logger)),
                     .init(service: DesktopNotifications(
@@ -189,6 +198,7 @@ public enum Daemon {
             "limberd \(limberVersion) starting",
             metadata: ["socket": "\(paths.socket)", "state": "\(paths.stateDirectory)"])
         try await group.run()
+        try? await writer.group?.shutdownGracefully()
         withExtendedLifetime(lock) {}
     }
 

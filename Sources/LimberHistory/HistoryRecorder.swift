@@ -48,17 +48,25 @@ public final class HistoryRecorder: Sendable {
     private let finishing = Atomic<Bool>(false)
     private let nap = Mutex<Task<Void, Never>?>(nil)
     private let store: HistoryStore
+    private let napExecutor: (any TaskExecutor)?
+    private let pause: @Sendable (Duration) async -> Void
 
     /// - Parameters:
     ///   - path: the database file, created with its schema on the first write.
     ///   - firstRetry: the wait before the first retry after a failed write; it doubles up to
     ///     `maximumRetry`.
     ///   - onEvent: called from the writer after each write or failed attempt.
+    ///   - napExecutor, pause: where and how a back-off waits (limberd: its event loop and
+    ///     the loop's timer, as `Task.sleep` would wake libdispatch's pool for good).
     public init(
         path: String, logger: Logger, firstRetry: Duration = .seconds(1), maximumRetry: Duration = .seconds(60),
-        queueLimit: Int = 10_000, onEvent: @escaping @Sendable (Event) -> Void = { _ in }
+        queueLimit: Int = 10_000, onEvent: @escaping @Sendable (Event) -> Void = { _ in },
+        napExecutor: (any TaskExecutor)? = nil,
+        pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
     ) {
         self.path = path
+        self.napExecutor = napExecutor
+        self.pause = pause
         self.logger = logger
         self.firstRetry = firstRetry
         self.maximumRetry = maximumRetry
@@ -129,7 +137,8 @@ public final class HistoryRecorder: Sendable {
 
     /// Waits `delay`, or less if ``finish()`` is called meanwhile.
     private func backOff(_ delay: Duration) async {
-        let sleep = Task { _ = try? await Task.sleep(for: delay) }
+        let pause = self.pause
+        let sleep = Task(executorPreference: napExecutor) { await pause(delay) }
         nap.withLock { $0 = sleep }
         if finishing.load(ordering: .sequentiallyConsistent) { sleep.cancel() }
         await withTaskCancellationHandler {

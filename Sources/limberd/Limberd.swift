@@ -7,7 +7,7 @@ import Logging
 
 /// `limberd`: parses flags and runs the daemon; everything else lives in LimberDaemon.
 @main
-struct Limberd: AsyncParsableCommand {
+struct Limberd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "limberd",
         abstract: "The Limber daemon: movement breaks and guided sessions with audio cues.",
@@ -70,7 +70,7 @@ struct Limberd: AsyncParsableCommand {
         guard maxClients > 0 else { throw ValidationError("--max-clients must be at least 1") }
     }
 
-    func run() async throws {
+    func run() throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let format = JournalLogHandler.Format.detect()
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, format: format, logLevel: level) }
@@ -86,7 +86,10 @@ struct Limberd: AsyncParsableCommand {
         options.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         options.maxClients = maxClients
         do {
-            try await Daemon.run(options: options, logger: logger)
+            // A synchronous main: nothing of the daemon ever runs on Swift's global executor
+            // (see DaemonLoop), from the first line on.
+            let settings = options
+            try DaemonLoop.run { loop in try await Daemon.run(options: settings, logger: logger, loop: loop) }
         } catch let error as StartupError {
             FileHandle.standardError.write(Data("limberd: \(error.message)\n".utf8))
             throw ExitCode(1)

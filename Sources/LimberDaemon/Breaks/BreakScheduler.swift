@@ -30,6 +30,7 @@ public actor BreakScheduler: Service {
     /// Called for every event before it is acted on, and before the state it leads to is saved.
     private let onBreakEvent: @Sendable (BreakEvent) -> Void
     private let epoch: ContinuousClock.Instant
+    private let loop: DaemonLoop
     private var timer: Task<Void, Never>?
     private var deadline: Date?
     /// A session is running: idleness then says nothing (you follow it with eyes closed).
@@ -37,7 +38,7 @@ public actor BreakScheduler: Service {
 
     public init(
         config: LimberConfig, stateFile: StateFile<BreakState>, output: any CueOutput, events: EventHub,
-        hooks: HookRunner, logger: Logger, epoch: ContinuousClock.Instant,
+        hooks: HookRunner, logger: Logger, epoch: ContinuousClock.Instant, loop: DaemonLoop = .global,
         startSession: @escaping SessionStarter, programs: (any ProgramSchedule)? = nil,
         onBreakEvent: @escaping @Sendable (BreakEvent) -> Void = { _ in }
     ) {
@@ -51,6 +52,7 @@ public actor BreakScheduler: Service {
         self.hooks = hooks
         self.logger = logger
         self.epoch = epoch
+        self.loop = loop
         self.startSession = startSession
         self.onBreakEvent = onBreakEvent
     }
@@ -62,7 +64,7 @@ public actor BreakScheduler: Service {
         policy = makePolicy()
         apply(policy.start(state, at: Self.now()))
         // Session events drive session hooks and count completed sessions as breaks.
-        for await event in events.subscribe().cancelOnGracefulShutdown() {
+        await events.subscribe().forEachUntilShutdown { event in
             await sessionEvent(event)
         }
         timer?.cancel()
@@ -205,9 +207,10 @@ public actor BreakScheduler: Service {
         }
         let delay = max(0, next.timeIntervalSince(now))
         logger.debug("next break deadline", metadata: ["at": "\(WallTime.iso8601(next))", "in_s": "\(delay)"])
-        timer = Task { [weak self] in
+        let loop = self.loop
+        timer = loop.task { [weak self] in
             do {
-                try await Task.sleep(for: .nanoseconds(Int64(delay * 1e9)), clock: .continuous)
+                try await loop.sleep(for: .nanoseconds(Int64(delay * 1e9)))
             } catch {
                 return
             }
@@ -262,7 +265,7 @@ public actor BreakScheduler: Service {
         if event.name == .scheduledSession, let session = event.session {
             let startSession = self.startSession
             let logger = self.logger
-            Task {
+            loop.task {
                 do {
                     try await startSession(session, 0, "schedule")
                 } catch {

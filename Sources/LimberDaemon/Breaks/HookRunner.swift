@@ -23,14 +23,18 @@ public struct HookRunner: Sendable {
     /// How long a hook may run before it is killed.
     public let timeout: Duration
     private let environment: @Sendable () -> [String: String]
+    /// Where a hook's waiting task runs (the child itself is reaped on a thread of its own).
+    private let loop: DaemonLoop
 
     /// - Parameter environment: the daemon's environment, which hooks inherit (minus any
     ///   `LIMBER_*` of its own).
     public init(
         logger: Logger, timeout: Duration = defaultTimeout,
-        environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment }
+        environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment },
+        loop: DaemonLoop = .global
     ) {
         self.logger = logger
+        self.loop = loop
         self.timeout = timeout
         self.environment = environment
     }
@@ -38,7 +42,7 @@ public struct HookRunner: Sendable {
     /// Starts `argv` for `event` and returns at once; the hook runs in the background.
     public func run(_ event: HookEvent, argv: [String], environment extra: [String: String]) {
         guard !argv.isEmpty else { return }
-        Task.detached { await execute(event, argv: argv, environment: extra) }
+        loop.task { await execute(event, argv: argv, environment: extra) }
     }
 
     /// Runs `argv` for `event` to its end or its time limit, logs how it went, and returns that.

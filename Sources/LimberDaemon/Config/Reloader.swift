@@ -46,7 +46,7 @@ struct ReloadOnHangUp: Service {
     let logger: Logger
 
     func run() async {
-        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+        await UnixSignalsSequence(trapping: .sighup).forEachUntilShutdown { _ in
             logger.info("SIGHUP: reloading")
             _ = try? await reloader.reload()
         }

@@ -63,11 +63,11 @@ struct DesktopIdle: Service {
         } else {
             logger.info("following the desktop", metadata: ["monitors": "\(monitors.joined(separator: ", "))"])
             var activeWatch: UInt32?
-            for await report in reports.cancelOnGracefulShutdown() {
+            await reports.forEachUntilShutdown { report in
                 switch report {
                 case .watchFired(let id) where id == idleWatch:
                     await scheduler.presence(.idle, away: true)
-                    do {
+                    do throws(BusError) {
                         activeWatch = try await bus.call(Self.mutter, Self.mutterPath, Self.mutter, "AddUserActiveWatch") {
                             message throws(BusError) in try message.uint32()
                         }

@@ -60,7 +60,7 @@ struct DesktopNotifications: Service {
                 sink.finish()
             }
             var board = NoticeBoard()
-            for await input in inputs.cancelOnGracefulShutdown() {
+            await inputs.forEachUntilShutdown { input in
                 switch input {
                 case .event(let event):
                     let config = await scheduler.config
@@ -68,7 +68,7 @@ struct DesktopNotifications: Service {
                         await perform(action, on: bus, board: &board)
                     }
                 case .action(let id, let key):
-                    guard board.breakKey(of: id) != nil, let request = NoticeBoard.request(forAction: key) else { continue }
+                    guard board.breakKey(of: id) != nil, let request = NoticeBoard.request(forAction: key) else { return }
                     logger.info("notification button", metadata: ["action": "\(key)"])
                     let reply = await answer(request)
                     if let line = String(data: reply, encoding: .utf8), line.contains("\"ok\":false") {

@@ -39,6 +39,8 @@ struct LogindPresence: Service {
     let scheduler: BreakScheduler
     /// `presence.logind` at start: false leaves logind alone.
     let enabled: Bool
+    /// Where the idle timer runs.
+    var loop: DaemonLoop = .global
     let logger: Logger
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
@@ -90,7 +92,7 @@ struct LogindPresence: Service {
     private func handle(_ reports: AsyncStream<LogindReport>) async {
         var idleTimer: Task<Void, Never>?
         defer { idleTimer?.cancel() }
-        for await report in reports.cancelOnGracefulShutdown() {
+        await reports.forEachUntilShutdown { report in
             switch report {
             case .locked(let locked):
                 await scheduler.presence(.locked, away: locked)
@@ -101,14 +103,15 @@ struct LogindPresence: Service {
                 idleTimer = nil
                 await scheduler.presence(.idle, away: false)
             case .idle(true, let since):
-                guard idleTimer == nil else { continue }
+                guard idleTimer == nil else { return }
                 let idleForMs = since == 0 ? 0 : max(0, Int64(Date().timeIntervalSince1970 * 1000) - Int64(since / 1000))
                 // The config in force now: a reload changes idle-after for the next idleness.
                 let remainingMs = await scheduler.config.presence.idleAfterMs - idleForMs
                 let scheduler = self.scheduler
-                idleTimer = Task {
+                let loop = self.loop
+                idleTimer = loop.task {
                     if remainingMs > 0 {
-                        do { try await Task.sleep(for: .milliseconds(remainingMs)) } catch { return }
+                        do { try await loop.sleep(for: .milliseconds(remainingMs)) } catch { return }
                     }
                     await scheduler.presence(.idle, away: true)
                 }

@@ -7,12 +7,16 @@ import ServiceLifecycle
 /// shutdown" record is queued before the writer drains its queue and returns.
 struct HistoryService: Service {
     let recorder: HistoryRecorder
+    /// Where the queue is written: SQLite's fsyncs then never hold up the daemon's loop.
+    var writer: DaemonLoop = .global
 
     func run() async {
-        await withGracefulShutdownHandler {
-            await recorder.run()
-        } onGracefulShutdown: {
-            recorder.finish()
+        await withTaskExecutorPreference(writer.executor) {
+            await withGracefulShutdownHandler {
+                await recorder.run()
+            } onGracefulShutdown: {
+                recorder.finish()
+            }
         }
     }
 }

@@ -60,7 +60,7 @@ extension SessionRunner {
         let generation = current.generation
         let clock = self.clock
         cancelTimer()
-        timer = Task { [weak self] in
+        timer = loop.task { [weak self] in
             do {
                 try await clock.sleep(until: deadline, tolerance: nil)
             } catch {

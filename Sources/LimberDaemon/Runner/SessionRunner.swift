@@ -58,6 +58,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     let preroll: Duration
     var active: Active?
     var timer: Task<Void, Never>?
+    /// Where the timer task runs: limberd's loop, whose scheduled tasks its `LoopClock` sleeps on.
+    let loop: DaemonLoop
     var generation: UInt64 = 0
     /// Set while `start` waits for the audio stream to play.
     var starting: UInt64?
@@ -77,6 +79,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     ///   - onRecord: called once for every session that ends, completed or stopped.
     public init(
         clock: C, output: any SessionAudio<C.Instant>, events: EventHub, logger: Logger, preroll: Duration = .zero,
+        loop: DaemonLoop = .global,
         onStart: @escaping @Sendable (RunRecord) -> Void = { _ in },
         onProgress: @escaping @Sendable (RunRecord) -> Void = { _ in },
         onRecord: @escaping @Sendable (RunRecord) -> Void = { _ in }
@@ -85,6 +88,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         self.onProgress = onProgress
         self.preroll = preroll
         self.clock = clock
+        self.loop = loop
         self.epoch = clock.now
         self.output = output
         self.events = events

@@ -17,7 +17,7 @@ struct StatusReporter: Service {
         var session: String?
         var steps = 0
         var step = 0
-        for await event in events.subscribe().cancelOnGracefulShutdown() {
+        await events.subscribe().forEachUntilShutdown { event in
             let text: String?
             switch event.event {
             case .sessionStarted:
