@@ -144,7 +144,7 @@ public enum Daemon {
                 } else {
                     timeline = Timeline.plainBreak(durationMs: durationMs)
                 }
-                try await runner.start(timeline)
+                try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.start(timeline) }
                 logger.info("started a session", metadata: ["session": "\(timeline.id)", "for": "\(reason)"])
             },
             programs: programs,

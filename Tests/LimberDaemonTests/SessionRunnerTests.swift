@@ -176,18 +176,14 @@ struct SessionRunnerTests {
     func busyReplaceStop() async throws {
         let harness = RunnerHarness()
         try await harness.runner.start(sampleTimeline(id: "one"))
-        await #expect(throws: ControlError.self) { try await harness.runner.start(sampleTimeline(id: "two")) }
-        do {
-            try await harness.runner.start(sampleTimeline(id: "two"))
-        } catch {
-            #expect(error.code == .busy)
-        }
+        await #expect(throws: RunnerRefusal.running(id: "one")) { try await harness.runner.start(sampleTimeline(id: "two")) }
+        #expect(ControlError(RunnerRefusal.running(id: "one")).code == .busy)
         try await harness.runner.start(sampleTimeline(id: "two"), replace: true)
         #expect(harness.records.withLock { $0.map(\.reason) } == ["replaced"])
         try await harness.runner.stop()
         #expect(harness.records.withLock { $0.map(\.outcome) } == [.stopped, .stopped])
-        await #expect(throws: ControlError.self) { try await harness.runner.stop() }
-        await #expect(throws: ControlError.self) { try await harness.runner.pause() }
+        await #expect(throws: RunnerRefusal.noSession) { try await harness.runner.stop() }
+        await #expect(throws: RunnerRefusal.noSession) { try await harness.runner.pause() }
     }
 
     @Test("audio gets every cue ahead of time, at its delay from now")

@@ -81,22 +81,23 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
             return ControlCodec.line(ControlReply(id: id, result: try await timeline(for: request)))
         case "start":
             let timeline = try await timeline(for: request)
-            try await runner.start(timeline, replace: try request.bool("replace"))
+            let replace = try request.bool("replace")
+            try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.start(timeline, replace: replace) }
             return ControlCodec.line(ControlReply(id: id, result: await status()))
         case "pause":
-            try await runner.pause()
+            try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.pause() }
             return ControlCodec.line(ControlReply(id: id, result: await status()))
         case "resume":
-            try await runner.resume()
+            try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.resume() }
             return ControlCodec.line(ControlReply(id: id, result: await status()))
         case "next":
-            try await runner.next()
+            try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.next() }
             return ControlCodec.line(ControlReply(id: id, result: await status()))
         case "prev":
-            try await runner.previous()
+            try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.previous() }
             return ControlCodec.line(ControlReply(id: id, result: await status()))
         case "stop":
-            try await runner.stop()
+            try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.stop() }
             return ControlCodec.line(ControlReply(id: id, result: await status()))
         case "reload":
             return ControlCodec.line(ControlReply(id: id, result: try await reload()))

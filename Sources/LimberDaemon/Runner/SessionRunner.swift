@@ -103,15 +103,13 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     /// Opens the audio stream first and fixes the session's origin only once the stream is
     /// seen playing (at most ``audioStartLimit`` later), so the first cue is as exact as the
     /// rest: the pre-roll grows to what the sound server needs.
-    public func start(_ timeline: Timeline, replace: Bool = false) async throws(ControlError) {
+    public func start(_ timeline: Timeline, replace: Bool = false) async throws(RunnerRefusal) {
         if starting != nil {
-            throw ControlError(.busy, "a session is starting; stop it with `limber stop`, or try again in a moment")
+            throw .starting
         }
         if let current = active {
             guard replace else {
-                throw ControlError(
-                    .busy,
-                    "'\(current.timeline.id)' is already running; stop it with `limber stop` or start with --replace")
+                throw .running(id: current.timeline.id)
             }
             finish(outcome: .stopped, reason: .replaced)
         }
@@ -148,10 +146,10 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     }
 
     /// Freezes the session where it is.
-    public func pause() throws(ControlError) {
-        guard var current = active else { throw Self.noSession }
+    public func pause() throws(RunnerRefusal) {
+        guard var current = active else { throw .noSession }
         guard current.pausedAt == nil else {
-            throw ControlError(.wrongState, "'\(current.timeline.id)' is already paused; resume it with `limber resume`")
+            throw .alreadyPaused(id: current.timeline.id)
         }
         let now = clock.now
         current.pausedAt = position(of: current, at: now)
@@ -165,10 +163,10 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     }
 
     /// Continues a paused session with exactly the time it had left.
-    public func resume() throws(ControlError) {
-        guard var current = active else { throw Self.noSession }
+    public func resume() throws(RunnerRefusal) {
+        guard var current = active else { throw .noSession }
         guard let position = current.pausedAt else {
-            throw ControlError(.wrongState, "'\(current.timeline.id)' is not paused")
+            throw .notPaused(id: current.timeline.id)
         }
         let now = clock.now
         let lead = jumpLead
@@ -183,8 +181,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     }
 
     /// Skips to the start of the next step; on the last step, ends the session.
-    public func next() throws(ControlError) {
-        guard let current = active else { throw Self.noSession }
+    public func next() throws(RunnerRefusal) {
+        guard let current = active else { throw .noSession }
         let target = current.segment + 1
         active?.skipped += 1
         if target >= current.timeline.segments.count {
@@ -195,8 +193,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     }
 
     /// Restarts the current step, or goes back one step when within its first 2 seconds.
-    public func previous() throws(ControlError) {
-        guard let current = active else { throw Self.noSession }
+    public func previous() throws(RunnerRefusal) {
+        guard let current = active else { throw .noSession }
         let segment = current.timeline.segments[current.segment]
         let position = position(of: current, at: clock.now)
         let target: Int
@@ -209,13 +207,13 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     }
 
     /// Stops the session and records it as stopped.
-    public func stop(reason: StopReason = .user) throws(ControlError) {
+    public func stop(reason: StopReason = .user) throws(RunnerRefusal) {
         if active == nil, starting != nil {
             starting = nil
             output.endSession()
             return
         }
-        guard active != nil else { throw Self.noSession }
+        guard active != nil else { throw .noSession }
         finish(outcome: .stopped, reason: reason)
     }
 
@@ -248,9 +246,4 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         epoch.duration(to: clock.now).inSeconds
     }
 
-    // MARK: Pure helpers
-
-    static var noSession: ControlError {
-        ControlError(.noSession, "no session is running; start one with `limber start ID`")
-    }
 }
