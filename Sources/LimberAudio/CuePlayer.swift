@@ -1,6 +1,7 @@
 import Foundation
 import LimberCore
 import Logging
+import Synchronization
 
 /// Plays cues through ALSA on its own thread; no call ever blocks the caller on audio.
 ///
@@ -35,17 +36,31 @@ public final class CuePlayer: Sendable {
     private let bank: CueBank
     private let pause: @Sendable (Duration) async -> Void
 
-    /// Starts the playback thread (which sleeps until there is something to play).
+    private let started = Mutex(false)
+
+    /// A player; its playback thread (which sleeps until there is something to play) starts
+    /// now, or at ``start()`` when `startNow` is false (limberd starts it from a service's
+    /// `run()`). What is asked of it before then waits for the thread.
     ///
     /// - Parameter pause: how ``sessionReady(timeout:)`` waits between looks; limberd passes
     ///   its event loop's timer (`Task.sleep` would wake libdispatch's pool for good).
     public init(
-        settings: AudioSettings, logger: Logger, bank: CueBank = .shared,
+        settings: AudioSettings, logger: Logger, bank: CueBank = .shared, startNow: Bool = true,
         pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
     ) {
         core = PlayerCore(settings: settings, logger: logger)
         self.bank = bank
         self.pause = pause
+        if startNow { start() }
+    }
+
+    /// Starts the playback thread; once only, later calls do nothing.
+    public func start() {
+        let first = started.withLock { started in
+            defer { started = true }
+            return !started
+        }
+        guard first else { return }
         let core = self.core
         let thread = Thread { PlaybackLoop(core: core).run() }
         thread.name = "limber-audio"
@@ -232,6 +247,7 @@ public final class CuePlayer: Sendable {
     /// Stops the playback thread, discarding what is playing (daemon exit).
     public func shutdown() {
         core.requestShutdown()
+        guard started.withLock({ $0 }) else { return }
         core.waitForExit(timeout: .seconds(2))
     }
 }

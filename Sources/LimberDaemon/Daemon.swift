@@ -111,7 +111,7 @@ public enum Daemon {
         let events = EventHub(logger: logger)
         let audio = ConfigFile.audioSettings(config, device: options.device)
         let output = PlayerOutput(
-            player: CuePlayer(settings: audio, logger: logger, pause: { try? await loop.sleep(for: $0) }),
+            player: CuePlayer(settings: audio, logger: logger, startNow: false, pause: { try? await loop.sleep(for: $0) }),
             device: audio.device, logger: logger)
         output.update(voice: config.voice, audioVolume: config.audio.volume, cacheDirectory: SpeechCache.standardDirectory())
         let sessions = LibraryCatalog(directories: options.sessionDirectories)
@@ -220,6 +220,7 @@ struct RunnerService<C: Clock>: Service where C.Duration == Duration {
     let notifier: SystemdNotifier
 
     func run() async throws {
+        output.start()
         try? await gracefulShutdown()
         notifier.stopping(status: "stopping")
         await runner.shutdown()

@@ -10,6 +10,8 @@ public protocol CueOutput: Sendable {
     /// Speaks `phrases` one after the other, after what is playing (a due break's
     /// "Time to move"); rendered off the caller's path. Nothing when the voice is off.
     func announce(_ phrases: [String])
+    /// Starts the playback thread (limberd: from its runner service's `run()`).
+    func start()
     /// Stops the playback thread (daemon exit).
     func shutdown()
     /// The output as `status` reports it.
@@ -46,6 +48,7 @@ public protocol SessionAudio<Instant>: Sendable {
 
 extension CueOutput {
     public func announce(_ phrases: [String]) {}
+    public func start() {}
 }
 
 /// A session id as words, for speaking it where only the id is known (`desk-reset` →

@@ -24,6 +24,8 @@ public final class PlayerOutput: CueOutput, SessionAudio {
         player.update(settings: settings)
     }
 
+    public func start() { player.start() }
+
     public func beginSession(cues: Set<Cue>) { player.beginSession(cues: cues) }
 
     public func sessionReady(timeout: Duration) async -> Bool {
