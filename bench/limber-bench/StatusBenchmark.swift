@@ -1,6 +1,10 @@
 import Foundation
 import LimberProtocol
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `status [--bin DIR] [--yardstick PATH]... [--runs N] [--requests N]`: `limber status` as a
 /// process next to trivial programs (the yardsticks, linked the same way), side by side in
 /// the same rounds; the binaries' sizes; then `status` requests over one connection.
@@ -37,12 +41,57 @@ func statusBenchmark(_ arguments: [String]) -> Int32 {
             _ = try client.rawCall("status")
         }
         let sequential = Double(requests) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        print(String(format: "status: %.0f requests/s over one connection (%d sequential request/reply pairs)", sequential, requests))
+        print(String(format: "status: %.0f requests/s over one connection (%d sequential request/reply pairs; target ≥ 20,000/s)", sequential, requests))
+        let pipelined = try pipelinedStatus(socket: daemon.socket, requests: requests * 5)
+        print(String(format: "status: %.0f requests/s over one connection (%d pipelined: written by one thread while another reads the replies; target ≥ 100,000/s)", pipelined, requests * 5))
         return 0
     } catch {
         FileHandle.standardError.write(Data("limber-bench status: \(error)\n".utf8))
         return 1
     }
+}
+
+/// `requests` status requests written back to back on one connection while the replies are
+/// read: requests per second from the first write to the last reply.
+func pipelinedStatus(socket path: String, requests: Int) throws -> Double {
+    let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        for (index, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
+    }
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard connected == 0 else { throw BenchError("connect \(path): \(String(cString: strerror(errno)))") }
+    let line = Array("{\"cmd\":\"status\"}\n".utf8)
+    let batch = Array((0..<256).map { _ in line }.joined())
+    let start = DispatchTime.now().uptimeNanoseconds
+    let writer = Thread {
+        var left = requests
+        while left > 0 {
+            let count = min(256, left)
+            var offset = 0
+            let bytes = count == 256 ? batch : Array(batch.prefix(count * line.count))
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                if written <= 0 { return }
+                offset += written
+            }
+            left -= count
+        }
+    }
+    writer.start()
+    var replies = 0
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while replies < requests {
+        let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard got > 0 else { throw BenchError("the connection closed after \(replies) replies") }
+        replies += buffer[0..<got].reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+    }
+    return Double(requests) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
 
 /// Every value given to a repeatable option, in order.
