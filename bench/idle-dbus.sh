@@ -4,9 +4,10 @@
 # logind, with a session for this user) and the session bus (dbusmock's notification daemon).
 # Usage: bench/idle-dbus.sh [BIN_DIR] (default .build/debug; `make bench` builds .build/static);
 # IDLE_SECONDS (default 60) is the time measured for each.
-# Measured on 2026-12-03 (debug build, shared 2-core machine): with both buses, 60 wake-ups in
-# 60 s, all on a dispatch overcommit thread that wakes once a second with no bus as well; the
-# two limber-dbus threads: 0. With no bus: 60.
+# Measured on 2026-12-03 (debug build, shared 2-core machine): before limberd kept off Swift's
+# global executor (docs/architecture.md), 60 wake-ups in 60 s with both buses or none, all
+# libdispatch's pool monitor; the two limber-dbus threads: 0. Since (IDLE_SECONDS=20): 0 with
+# both buses, 0 with none.
 set -eu
 cd "$(dirname "$0")/.."
 bin=${1:-.build/debug}
