@@ -122,7 +122,7 @@ public final class CuePlayer: Sendable {
     public func sessionReady(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let (ready, failed) = core.withState { state -> (Bool, Bool) in
+            let (ready, failed) = core.read { state -> (Bool, Bool) in
                 let failed = if case .unavailable = state.status { state.openAttempts > 0 } else { false }
                 return (state.sessionReady, failed && !state.openWanted)
             }
@@ -167,7 +167,7 @@ public final class CuePlayer: Sendable {
     /// When the cue of `token` is heard, once it has been placed on the stream (nil before,
     /// or if it never was).
     public func heardInstant(of token: Int) -> ContinuousClock.Instant? {
-        core.withState { $0.heard[token] }
+        core.read { $0.heard[token] }
     }
 
     /// Drops scheduled cues that have not started and fades out the ones sounding (pause,
@@ -192,41 +192,41 @@ public final class CuePlayer: Sendable {
 
     /// Cues played late, lost, and clock re-measurements, since the player started.
     public var counters: AudioCounters {
-        core.withState { $0.counters }
+        core.read { $0.counters }
     }
 
     /// How long the last session's stream took from opening until its clock was locked.
     public var preroll: Duration? {
-        core.withState { $0.preroll }
+        core.read { $0.preroll }
     }
 
     /// `cue` at its configured volume, rendered (once, then cached) on the caller's thread;
     /// nil when that volume mutes it.
     private func rendered(_ cue: Cue) -> [Int16]? {
-        let volume = core.withState { $0.settings.volume(for: cue) }
+        let volume = core.read { $0.settings.volume(for: cue) }
         return volume > 0 ? bank.samples(for: cue, volume: volume) : nil
     }
 
     /// How far ahead of now a cue must be scheduled to be placed exactly: the first unwritten
     /// frame of the session stream is heard this long from now (nil while no clock is locked).
     public var writeAhead: Duration? {
-        guard let until = core.withState({ $0.writtenUntil }) else { return nil }
+        guard let until = core.read({ $0.writtenUntil }) else { return nil }
         return max(.zero, until - ContinuousClock.now)
     }
 
     /// What the player is doing now.
     public var status: AudioStatus {
-        core.withState { $0.status }
+        core.read { $0.status }
     }
 
     /// Output latency (ALSA buffer plus sound server), measured while a stream is open.
     public var outputLatency: Duration? {
-        core.withState { $0.outputLatency }
+        core.read { $0.outputLatency }
     }
 
     /// How many times a device open was attempted (diagnostics: shows retries happen).
     public var openAttempts: Int {
-        core.withState { $0.openAttempts }
+        core.read { $0.openAttempts }
     }
 
     /// Blocks the calling thread until nothing is queued or playing and the PCM is closed,

@@ -90,6 +90,15 @@ final class PlayerCore: @unchecked Sendable {
         return body(&state)
     }
 
+    /// Reads the state under the lock, waking nobody: a question (`status`, a token's heard
+    /// instant) must not wake the playback thread, which would take the lock back from the
+    /// reader for nothing (a `status` woke it four times).
+    func read<T>(_ body: (PlayerState) -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body(state)
+    }
+
     /// Sleeps until there is work or shutdown; returns the state to act on, under the lock.
     func waitForWork(retryAfter retry: Double? = nil) -> PlayerState {
         condition.lock()

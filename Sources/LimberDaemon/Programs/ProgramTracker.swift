@@ -7,6 +7,10 @@ import LimberProtocol
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The program being followed, for `status`: read from the history database, where
 /// `limber program start` records it, so that it survives a restart and kill -9 as the
 /// history does.
@@ -15,14 +19,43 @@ import Synchronization
 /// out again only when another connection has committed to the database (`PRAGMA
 /// data_version` moves: a check-in, a rating, a session, a program started or stopped) or
 /// the local day has changed. Working it out records the decisions due, as `limber today`
-/// does (a day decided twice keeps the first record).
+/// does (a day decided twice keeps the first record). Asking SQLite is a transaction with
+/// its file locks, so it is asked only when the database's files have changed since the
+/// last answer (every commit in WAL mode writes the `-wal` file): one `stat` of each.
 public final class ProgramTracker: Sendable {
     private struct State {
         var database: DatabaseQueue?
         var version: Int?
         var day: Int?
         var cached: ProgramState?
+        /// The database files as they were when `cached` was worked out.
+        var files: [FileStamp]?
         var warned = false
+    }
+
+    /// What a commit changes in a file's metadata.
+    struct FileStamp: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modified: timespec
+
+        static func == (a: FileStamp, b: FileStamp) -> Bool {
+            a.device == b.device && a.inode == b.inode && a.size == b.size
+                && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+        }
+
+        /// The stamp of `path`, nil when it does not exist.
+        static func of(_ path: String) -> FileStamp? {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            return FileStamp(
+                device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size), modified: info.st_mtim)
+        }
+    }
+
+    private var fileStamps: [FileStamp?] {
+        [FileStamp.of(historyPath), FileStamp.of(historyPath + "-wal")]
     }
 
     let historyPath: String
@@ -48,8 +81,13 @@ public final class ProgramTracker: Sendable {
                     state.database = database
                 }
                 let today = ProgramStore.day(of: now, calendar: calendar)
+                let files = fileStamps.map { $0 ?? FileStamp(device: 0, inode: 0, size: -1, modified: timespec()) }
+                if files == state.files, today == state.day { return state.cached }
                 let version = try database.read { try Int.fetchOne($0, sql: "PRAGMA data_version") }
-                if version == state.version, today == state.day { return state.cached }
+                if version == state.version, today == state.day {
+                    state.files = files
+                    return state.cached
+                }
                 let result = try database.write { db -> ProgramState? in
                     guard let run = try ProgramStore.current(db) else { return nil }
                     let loaded = programs.load(id: run.program)
@@ -64,10 +102,14 @@ public final class ProgramTracker: Sendable {
                 state.version = version
                 state.day = today
                 state.cached = result
+                // Our own commit (the decisions recorded) may have changed the files: the next
+                // answer asks data_version again, and stamps the files then.
+                state.files = nil
                 state.warned = false
                 return result
             } catch {
                 state.database = nil
+                state.files = nil
                 if !state.warned {
                     state.warned = true
                     logger.warning("cannot read the program from the history database: \(HistoryError.from(error, path: historyPath).message)")
