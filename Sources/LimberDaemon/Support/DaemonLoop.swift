@@ -2,6 +2,10 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// limberd's one event loop: the control server's sockets, the session runner, the break
 /// scheduler and every timer of theirs run on its one thread, as in MPD or sd-event.
 ///
@@ -81,12 +85,19 @@ public struct DaemonLoop: Sendable {
         }
     }
 
+    /// The daemon loop's nice value where `RLIMIT_NICE` allows it (root, or a limit set for
+    /// the user): ahead of ordinary work, so that events (`cue`, `step`) leave on time on a
+    /// busy machine, but behind the audio thread (nice -11 or real-time). Otherwise 0.
+    public static let nice: Int32 = -5
+
     /// Runs `body` on a new loop, its tasks with the loop as their executor preference, and
     /// blocks the calling thread (a synchronous `main`) until it returns or throws; then
-    /// stops the loop.
+    /// stops the loop. The loop's thread gets ``nice`` when that is allowed.
     public static func run(_ body: @escaping @Sendable (DaemonLoop) async throws -> Void) throws {
         let daemonLoop = start()
         guard let group = daemonLoop.group else { return }
+        // On Linux a nice value belongs to a thread: `who` 0 is the loop's own.
+        group.next().execute { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }
         let done = group.next().makePromise(of: Void.self)
         daemonLoop.task {
             do {
