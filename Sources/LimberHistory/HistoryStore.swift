@@ -50,6 +50,7 @@ final class HistoryStore: Sendable {
     ) throws(HistoryError) -> Opened {
         let path = self.path
         let result: Result<Opened, HistoryError> = state.withLock { state in
+            var fresh: DatabaseQueue?
             do {
                 var opened = Opened()
                 let database: DatabaseQueue
@@ -57,6 +58,7 @@ final class HistoryStore: Sendable {
                     database = open
                 } else {
                     database = try HistoryDatabase.openForWriting(path: path)
+                    fresh = database
                     if !state.recovered {
                         opened.interrupted = try database.write { try HistoryDatabase.interruptRunningRuns($0) }
                         state.recovered = true
@@ -66,6 +68,7 @@ final class HistoryStore: Sendable {
                 try body(database, &state.runRows)
                 return .success(opened)
             } catch {
+                if let failed = state.database ?? fresh { RetiredConnections.retire(failed) }
                 state.database = nil
                 return .failure(HistoryError.from(error, path: path))
             }

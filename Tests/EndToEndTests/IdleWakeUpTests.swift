@@ -1,5 +1,6 @@
 import Foundation
 import LimberProtocol
+import LimberSpawn
 import Testing
 
 /// An idle limberd sleeps. Once anything of it has run on Swift's global executor,
@@ -10,11 +11,44 @@ import Testing
 struct IdleWakeUpTests {
     @Test func anIdleDaemonDoesNotWakeUpEverySecondAfterASession() async throws {
         // Ten seconds of blocking waits: on a thread of its own, not the test runner's pool.
-        try await onOwnThread { try Self.playThenWatchIdle() }
+        try await onOwnThread { try Self.playThenWatchIdle(try DaemonProcess()) }
     }
 
-    static func playThenWatchIdle() throws {
-        let daemon = try DaemonProcess()
+    /// A locked database makes limberd give up connections and open new ones; a released
+    /// GRDB connection frees a dispatch queue, which started the monitor.
+    @Test func anIdleDaemonDoesNotWakeUpEverySecondAfterTheHistoryWasLocked() async throws {
+        try await onOwnThread {
+            let directory = try TestDirectory()
+            do {
+                let first = try DaemonProcess(in: directory)
+                _ = try first.connect().call("status")
+                #expect(try first.signal(SIGTERM) == 0)
+            }
+            let database = directory.state + "/history.sqlite"
+            #expect(FileManager.default.fileExists(atPath: database), "the first daemon wrote no history at \(database)")
+            // Another process holds the database for 4 s while the daemon starts and plays.
+            let holder = try ChildProcess(
+                "/usr/bin/python3",
+                ["-c", "import sqlite3, time; c = sqlite3.connect('\(database)', isolation_level=None); c.execute('BEGIN EXCLUSIVE'); time.sleep(4); c.execute('COMMIT')"],
+                environment: ProcessInfo.processInfo.environment)
+            Thread.sleep(forTimeInterval: 0.5)
+            let daemon = try DaemonProcess(in: directory)
+            try Self.playThenWatchIdle(daemon) {
+                _ = holder.wait()
+                // The queued records are written once the lock is gone (a retry a second or two later).
+                let deadline = ContinuousClock.now + .seconds(20)
+                while !daemon.log.contains("writable again"), ContinuousClock.now < deadline {
+                    Thread.sleep(forTimeInterval: 0.2)
+                }
+                #expect(daemon.log.contains("locked"), "the database was never found locked:\n\(daemon.log)")
+                #expect(daemon.log.contains("writable again"), "the queued records were never written:\n\(daemon.log)")
+            }
+        }
+    }
+
+    /// Plays `quick`, waits for its stream to close and for `settle`, then counts the idle
+    /// daemon's wake-ups over 6 s.
+    static func playThenWatchIdle(_ daemon: DaemonProcess, settle: () throws -> Void = {}) throws {
         do {
             let control = try daemon.connect()
             let watcher = try daemon.connect()
@@ -29,6 +63,7 @@ struct IdleWakeUpTests {
             }
             #expect(try control.call("status").audio.state == "idle", "the session's audio stream stayed open")
         }
+        try settle()
         // The clients are gone; let the daemon settle.
         Thread.sleep(forTimeInterval: 0.5)
         let before = ThreadSwitches.read(pid: daemon.pid)

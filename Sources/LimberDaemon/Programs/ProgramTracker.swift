@@ -108,6 +108,7 @@ public final class ProgramTracker: Sendable {
                 state.warned = false
                 return result
             } catch {
+                if let failed = state.database { RetiredConnections.retire(failed) }
                 state.database = nil
                 state.files = nil
                 if !state.warned {
