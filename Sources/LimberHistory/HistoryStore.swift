@@ -35,8 +35,8 @@ final class HistoryStore: Sendable {
     }
 
     /// Writes `records` in one transaction, opening the database first if needed. After a
-    /// failure the connection is dropped, so the next attempt opens the file afresh (it may
-    /// have been fixed or replaced meanwhile).
+    /// failure the connection is closed and retired (``RetiredConnections``), so the next
+    /// attempt opens the file afresh (it may have been fixed or replaced meanwhile).
     func write(_ records: [HistoryRecord]) throws(HistoryError) -> Opened {
         try withOpenDatabase { database, runRows in
             var rows = runRows
