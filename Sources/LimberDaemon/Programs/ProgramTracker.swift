@@ -21,15 +21,17 @@ import Glibc
 /// the local day has changed. Working it out records the decisions due, as `limber today`
 /// does (a day decided twice keeps the first record). Asking SQLite is a transaction with
 /// its file locks, so it is asked only when the database's files have changed since the
-/// last answer (every commit in WAL mode writes the `-wal` file): one `stat` of each.
+/// last answer (every commit in WAL mode writes the `-wal` file), one `stat` of each, or
+/// when the answer is ten seconds old.
 public final class ProgramTracker: Sendable {
     private struct State {
         var database: DatabaseQueue?
         var version: Int?
         var day: Int?
         var cached: ProgramState?
-        /// The database files as they were when `cached` was worked out.
+        /// The database files as they were when `cached` was last confirmed, and when.
         var files: [FileStamp]?
+        var confirmed: ContinuousClock.Instant?
         var warned = false
     }
 
@@ -71,7 +73,7 @@ public final class ProgramTracker: Sendable {
 
     /// The program's state now, nil when none is followed (or the database cannot be read).
     public func state(now: Date = Date(), calendar: Calendar = .current) -> ProgramState? {
-        state.withLock { state in
+        state.withLock { state -> ProgramState? in
             do {
                 let database: DatabaseQueue
                 if let open = state.database {
@@ -82,10 +84,19 @@ public final class ProgramTracker: Sendable {
                 }
                 let today = ProgramStore.day(of: now, calendar: calendar)
                 let files = fileStamps.map { $0 ?? FileStamp(device: 0, inode: 0, size: -1, modified: timespec()) }
-                if files == state.files, today == state.day { return state.cached }
+                // A file's times have the kernel's tick (a few ms), and a WAL file restarts at
+                // its beginning: two commits could leave the same stamp. So SQLite is asked
+                // anyway once the answer is ten seconds old.
+                let asked = ContinuousClock.now
+                if files == state.files, today == state.day, let confirmed = state.confirmed,
+                    confirmed.duration(to: asked) < .seconds(10)
+                {
+                    return state.cached
+                }
                 let version = try database.read { try Int.fetchOne($0, sql: "PRAGMA data_version") }
                 if version == state.version, today == state.day {
                     state.files = files
+                    state.confirmed = asked
                     return state.cached
                 }
                 let result = try database.write { db -> ProgramState? in
