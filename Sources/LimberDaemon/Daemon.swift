@@ -107,6 +107,7 @@ public enum Daemon {
         let epoch = ContinuousClock.now
         let events = EventHub(logger: logger)
         let audio = ConfigFile.audioSettings(config, device: options.device)
+        FreedMemory.returnLargeBlocksAtOnce()
         let output = PlayerOutput(player: CuePlayer(settings: audio, logger: logger), device: audio.device, logger: logger)
         output.update(voice: config.voice, audioVolume: config.audio.volume, cacheDirectory: SpeechCache.standardDirectory())
         let sessions = LibraryCatalog(directories: options.sessionDirectories)
