@@ -10,7 +10,8 @@
 # session after this many seconds; default: let it run to its end), MEMORY_IDLE_SECONDS (60,
 # each idle window), MEMORY_SETTLE_SECONDS (10, after start), MEMORY_SHORT_SESSION
 # (desk-reset), MEMORY_SHORT_RUNS (2), MEMORY_DEVICE (null), MEMORY_KEEP=1 keeps the
-# temporary directory (samples.txt, limberd.log) and prints its path.
+# temporary directory (samples.txt, limberd.log) and prints its path. What the figures
+# mean, and those measured: docs/speech.md, "Memory".
 set -eu
 cd "$(dirname "$0")/.."
 bin=${1:-.build/release}
@@ -50,6 +51,11 @@ done
 
 # One sample, "RSS anon" in kB, appended to samples.txt with its phase.
 sample() {
+    if ! kill -0 "$pid" 2>/dev/null; then
+        echo "session-memory: limberd is gone (a signal from outside?); its log:" >&2
+        cat "$dir/limberd.log" >&2
+        exit 1
+    fi
     awk -v phase="$1" '/^Rss:/ { rss = $2 } /^Anonymous:/ { anon = $2 } END { print phase, rss, anon }' \
         "/proc/$pid/smaps_rollup" >>"$dir/samples.txt"
 }
