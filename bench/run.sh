@@ -33,3 +33,6 @@ rm -rf "$history"
 # A 2-minute irregular session per server, quiet and loaded: about 10 minutes in all.
 "$bin/limber-bench" heard --bin "$bin" --seconds "${HEARD_SECONDS:-120}"
 "$bin/limber-bench" idle --bin "$bin" --seconds "${IDLE_SECONDS:-60}" --yardstick "$bin/idle-async"
+# limberd's memory before, during and after body-scan with speech, then two desk-resets:
+# about 20 minutes, in real time (bench/session-memory.sh says how to run it shorter).
+sh bench/session-memory.sh "$bin"

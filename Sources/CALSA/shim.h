@@ -3,8 +3,8 @@
 #include <alsa/asoundlib.h>
 #include <stdarg.h>
 #include <stdio.h>
-/* malloc_trim, for the playback thread to return a session's freed pages (Glibc's Swift
-   module does not export malloc.h). */
+/* malloc_trim, for the playback thread to return a session's freed pages, and mallopt for
+   FreedMemory (Glibc's Swift module does not export malloc.h). */
 #include <malloc.h>
 
 /// A non-variadic receiver for ALSA's library error messages (already formatted).

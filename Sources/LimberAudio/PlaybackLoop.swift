@@ -222,8 +222,8 @@ struct PlaybackLoop {
 
             if !intake.sessionActive && mixer.isEmpty && pending.cues.isEmpty && lone.isEmpty {
                 stream.drainAndClose()
-                // A session's phrases (megabytes of speech) are freed by now: hand the pages
-                // back, so that idle RSS after a session is what it was before.
+                // The session is over: hand back the pages of what it freed in malloc's arenas
+                // (its phrases are mappings of their own, see FreedMemory, unmapped when freed).
                 malloc_trim(0)
                 return .finished
             }

@@ -110,6 +110,7 @@ public enum Daemon {
         let epoch = ContinuousClock.now
         let events = EventHub(logger: logger)
         let audio = ConfigFile.audioSettings(config, device: options.device)
+        FreedMemory.returnLargeBlocksAtOnce()
         let output = PlayerOutput(
             player: CuePlayer(settings: audio, logger: logger, startNow: false, pause: { try? await loop.sleep(for: $0) }),
             device: audio.device, logger: logger)

@@ -107,6 +107,16 @@ struct CueSynthTests {
         #expect(CueBank.renderAll(volume: 0.3).count == Cue.allCases.count)
     }
 
+    @Test("the bank keeps only the S16 samples of each volume it was asked for")
+    func bankHoldsOnlyScaledSamples() {
+        let bank = CueBank()
+        let quiet = bank.samples(for: .bell, volume: 0.2)
+        let loud = bank.samples(for: .bell, volume: 0.8)
+        _ = bank.samples(for: .bell, volume: 0.8)
+        #expect(loud == CueSynth.render(.bell, volume: 0.8))
+        #expect(bank.heldSamples == quiet.count + loud.count)
+    }
+
     @Test("WAV encoding round-trips")
     func wavRoundTrip() {
         let samples = CueSynth.render(.tick, volume: 0.5)

@@ -42,9 +42,11 @@ public final class PlayerOutput: CueOutput, SessionAudio {
 
     public func cancelScheduled() { player.cancelScheduled() }
     public var writeAhead: Duration { player.writeAhead ?? .zero }
+    /// The phrases are dropped first: the playback thread returns freed pages to the system
+    /// once the stream closes (what is still queued plays out from its own references).
     public func endSession() {
-        player.endSession()
         releaseSpeech()
+        player.endSession()
     }
     public func play(_ cue: Cue) { player.play(cue) }
     public func shutdown() { player.shutdown() }

@@ -1,0 +1,20 @@
+import LimberAudio
+import Testing
+
+@Suite("Freed memory")
+struct FreedMemoryTests {
+    /// Left dynamic, glibc raises its threshold to the size of a mapped block when it is
+    /// freed (up to 32 MB), and the next smaller block comes from an arena instead. Sizes
+    /// are megabytes, so blocks other tests map and free meanwhile do not decide it.
+    @Test("a freed block does not raise the threshold: the next large block is still mapped on its own")
+    func thresholdStaysFixed() {
+        FreedMemory.returnLargeBlocksAtOnce()
+        var large: [UInt8]? = [UInt8](repeating: 1, count: 16 << 20)
+        #expect(large?.count == 16 << 20)
+        large = nil
+        let before = FreedMemory.mappedBytes
+        let next = [UInt8](repeating: 2, count: 8 << 20)
+        #expect(FreedMemory.mappedBytes - before >= 6 << 20)
+        #expect(next.count == 8 << 20)
+    }
+}
