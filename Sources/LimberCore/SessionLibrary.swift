@@ -126,7 +126,7 @@ public struct SessionLibrary: SessionResolver {
         case .text(let text):
             var library = self
             if ownDirectoryFirst {
-                let directory = (path as NSString).deletingLastPathComponent
+                let directory = Self.directory(of: path)
                 library = SessionLibrary(directories: [directory.isEmpty ? "." : directory] + directories)
             }
             return library.compiler(strict: strict).compile(text: text, path: path, id: id)
@@ -146,6 +146,21 @@ public struct SessionLibrary: SessionResolver {
     public func compile(reference: String, strict: Bool = false) -> CompileResult {
         if Self.looksLikeFile(reference) { return compile(file: reference, strict: strict) }
         return compile(id: reference, strict: strict)
+    }
+
+    /// The directory part of `path`, as `NSString.deletingLastPathComponent` gives it: "" for a
+    /// bare file name, "/" for a file at the root, trailing slashes ignored.
+    ///
+    /// Not `NSString`'s own: on Linux (swift-corelibs-foundation, Swift 6.3) it stops the
+    /// process for a one-character relative path such as "t" or "b/" (found by fuzz-control:
+    /// `show` with `"path": "t"` took limberd down).
+    public static func directory(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        var directory = trimmed[..<slash]
+        while directory.count > 1, directory.hasSuffix("/") { directory = directory.dropLast() }
+        return directory.isEmpty ? "/" : String(directory)
     }
 
     /// True when `reference` names a file rather than a session id.

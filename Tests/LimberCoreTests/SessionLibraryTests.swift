@@ -58,6 +58,18 @@ import Testing
         #expect(noFile.diagnostics.first?.message == "no such file: check the path")
     }
 
+    /// Found by fuzz-control: `NSString.deletingLastPathComponent` stops the process on Linux
+    /// for a one-character relative path, and `show` with `"path": "t"` took limberd down.
+    @Test func directoryOfAPathIsFoundWithoutNSString() throws {
+        let cases = [
+            "t": "", "b/": "", "": "", "t.yaml": "", "/": "/", "//": "/", "/t": "/", "/t/": "/",
+            "a/b": "a", "a/b/": "a", "a//b": "a", "/a/b.yaml": "/a", "./t": ".", "../s/t.yaml": "../s",
+        ]
+        for (path, directory) in cases {
+            #expect(SessionLibrary.directory(of: path) == directory, "\(path)")
+        }
+    }
+
     @Test func preparsedSessionsCompileTheSame() throws {
         let sessions = InMemorySessions(["box-breathing": boxBreathing, "broken": "name: [x"])
         let plain = TimelineCompiler(resolver: sessions).compile(text: designSketch, path: "t.yaml")

@@ -33,7 +33,7 @@ public actor LibraryCatalog: SessionCatalog {
 
     public func timeline(script: String, path: String) throws(ControlError) -> Timeline {
         // A script sent as text includes its neighbours first, as `limber validate FILE` does.
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = SessionLibrary.directory(of: path)
         let local = SessionLibrary(directories: (directory.isEmpty || !path.hasPrefix("/") ? [] : [directory]) + library.directories)
         return try Self.timeline(from: local.compile(text: script, path: path), name: path)
     }
