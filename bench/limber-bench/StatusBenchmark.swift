@@ -54,18 +54,8 @@ func statusBenchmark(_ arguments: [String]) -> Int32 {
 /// `requests` status requests written back to back on one connection while the replies are
 /// read: requests per second from the first write to the last reply.
 func pipelinedStatus(socket path: String, requests: Int) throws -> Double {
-    let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
+    let fd = try connectedSocket(path, name: "the pipelined client")
     defer { close(fd) }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        for (index, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
-    }
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard connected == 0 else { throw BenchError("connect \(path): \(String(cString: strerror(errno)))") }
     let line = Array("{\"cmd\":\"status\"}\n".utf8)
     let batch = Array((0..<256).map { _ in line }.joined())
     let start = DispatchTime.now().uptimeNanoseconds

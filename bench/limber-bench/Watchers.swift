@@ -20,18 +20,7 @@ final class DrainedWatchers: Sendable {
     init(socket: String, count: Int) throws {
         var descriptors: [Int32] = []
         for _ in 0..<count {
-            let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { raw in
-                let bytes = Array(socket.utf8.prefix(raw.count - 1))
-                raw.copyBytes(from: bytes + [0])
-            }
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            guard connected == 0 else { throw BenchError("connect watcher \(descriptors.count): \(String(cString: strerror(errno)))") }
+            let fd = try connectedSocket(socket, name: "watcher \(descriptors.count)")
             let request = Array(#"{"id":1,"cmd":"watch"}"#.utf8) + [10]
             guard write(fd, request, request.count) == request.count else { throw BenchError("cannot send watch") }
             descriptors.append(fd)
@@ -63,4 +52,25 @@ final class DrainedWatchers: Sendable {
         done.wait()
         for fd in descriptors { Glibc.close(fd) }
     }
+}
+
+/// A stream socket connected to the Unix socket at `path`; `name` says which in an error.
+func connectedSocket(_ path: String, name: String) throws -> Int32 {
+    let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        let bytes = Array(path.utf8.prefix(raw.count - 1))
+        raw.copyBytes(from: bytes + [0])
+    }
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard connected == 0 else {
+        let message = String(cString: strerror(errno))
+        close(fd)
+        throw BenchError("connect \(name) to \(path): \(message)")
+    }
+    return fd
 }

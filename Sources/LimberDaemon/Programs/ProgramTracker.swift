@@ -30,7 +30,7 @@ public final class ProgramTracker: Sendable {
         var day: Int?
         var cached: ProgramState?
         /// The database files as they were when `cached` was last confirmed, and when.
-        var files: [FileStamp]?
+        var files: [FileStamp?]?
         var confirmed: ContinuousClock.Instant?
         var warned = false
     }
@@ -83,7 +83,7 @@ public final class ProgramTracker: Sendable {
                     state.database = database
                 }
                 let today = ProgramStore.day(of: now, calendar: calendar)
-                let files = fileStamps.map { $0 ?? FileStamp(device: 0, inode: 0, size: -1, modified: timespec()) }
+                let files = fileStamps
                 // A file's times have the kernel's tick (a few ms), and a WAL file restarts at
                 // its beginning: two commits could leave the same stamp. So SQLite is asked
                 // anyway once the answer is ten seconds old.
