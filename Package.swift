@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "limberd", targets: ["limberd"]),
         .executable(name: "limber", targets: ["limber"]),
+        .executable(name: "limber-tools", targets: ["limber-tools"]),
         .executable(name: "limber-bench", targets: ["limber-bench"]),
         // For the fuzz targets in Fuzz/, a package of their own that depends on this one.
         .library(name: "LimberCore", targets: ["LimberCore"]),
@@ -33,13 +34,27 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
+        // Cues, session kinds and durations: the words everything else shares. No dependencies.
+        .target(name: "LimberVocabulary"),
         .target(
             name: "LimberCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["LimberVocabulary", .product(name: "Yams", package: "Yams")]
         ),
-        // The wire protocol and a blocking client: all `limber` needs to talk to limberd,
-        // without NIO, ServiceLifecycle or GRDB.
-        .target(name: "LimberProtocol", dependencies: ["LimberCore"]),
+        // The protocol's messages, a JSON reader and writer, a blocking socket client and the
+        // status text, with no Foundation: all the thin `limber` links.
+        .target(name: "LimberWire", dependencies: ["LimberVocabulary"]),
+        // The protocol's Foundation codec (JSONEncoder/JSONDecoder, snake_case) and the
+        // Foundation client used by limber-tools and the tests; no NIO, Yams or GRDB.
+        .target(name: "LimberProtocol", dependencies: ["LimberWire", "LimberVocabulary"]),
+        // The commands that only talk to limberd's socket (status, pause, watch, ...), shared by
+        // the thin `limber` and `limber-tools`.
+        .target(
+            name: "LimberClient",
+            dependencies: [
+                "LimberProtocol", "LimberVocabulary",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(name: "LimberSpawn"),
         // Optimised even in debug builds: the playback thread mixes every frame in real
         // time, and unoptimised its passes are slow enough to underrun a sound server.
@@ -105,9 +120,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The thin client: socket commands only; it execs limber-tools for the rest.
+        // Linked fully static (no dynamic loader at all): it starts in half the time of a
+        // binary that loads libc and libstdc++, which is most of what `limber status` costs.
         .executableTarget(
-            name: "limber",
+            name: "limber", dependencies: ["LimberWire"],
+            linkerSettings: [.unsafeFlags(["-static-executable"])]
+        ),
+        // Every command: the script tools, audio, speech, history and reports.
+        .executableTarget(
+            name: "limber-tools",
             dependencies: [
+                "LimberClient",
                 "LimberCore",
                 "LimberProtocol",
                 "LimberAudio",
@@ -141,7 +165,7 @@ let package = Package(
         .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore", "LimberSpawn"]),
         .testTarget(name: "LimberSpawnTests", dependencies: ["LimberSpawn"]),
         .testTarget(name: "LimberSpeechTests", dependencies: ["LimberSpeech", "LimberCore", "SoundCheck"]),
-        .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "LimberCore"]),
+        .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "LimberWire", "LimberCore"]),
         .testTarget(
             name: "LimberDaemonTests",
             dependencies: [

@@ -11,6 +11,9 @@ limber_install_saved_goal := $(.DEFAULT_GOAL)
 
 PREFIX ?= $(HOME)/.local
 BINDIR ?= $(PREFIX)/bin
+# limber-tools, which the thin `limber` starts for every command that is more than a request
+# to limberd (it looks in ../libexec/limber/ from its own directory).
+LIBEXECDIR ?= $(PREFIX)/libexec
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 UNITDIR ?= $(or $(XDG_CONFIG_HOME),$(HOME)/.config)/systemd/user
@@ -45,6 +48,7 @@ test-install:
 install-build:
 	$(LIMBER_STATIC_SWIFT) --product limberd
 	$(LIMBER_STATIC_SWIFT) --product limber
+	$(LIMBER_STATIC_SWIFT) --product limber-tools
 
 # ArgumentParser's plugin builds the whole package, linked against the shared runtime,
 # and writes one page per ArgumentParser executable. It cannot link statically (it takes
@@ -65,6 +69,7 @@ install: install-build install-manuals
 	for program in limberd limber; do \
 		$(LIMBER_MANIFEST_TOOL) 0755 "$$bin/$$program" "$(BINDIR)/$$program"; \
 	done; \
+	$(LIMBER_MANIFEST_TOOL) 0755 "$$bin/limber-tools" "$(LIBEXECDIR)/limber/limber-tools"; \
 	for session in $(wildcard $(SESSIONS_SOURCE)/*.yaml); do \
 		$(LIMBER_MANIFEST_TOOL) 0644 "$$session" "$(DATADIR)/limber/sessions/$$(basename "$$session")"; \
 	done; \
@@ -77,9 +82,9 @@ install: install-build install-manuals
 			echo "install: unsubstituted placeholder in systemd/$$unit" >&2; exit 1; fi; \
 		$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/$$unit" "$(UNITDIR)/$$unit"; \
 	done; \
-	"$$bin/limber" --generate-completion-script bash >"$(LIMBER_INSTALL_STAGE)/limber.bash"; \
-	"$$bin/limber" --generate-completion-script zsh >"$(LIMBER_INSTALL_STAGE)/_limber"; \
-	"$$bin/limber" --generate-completion-script fish >"$(LIMBER_INSTALL_STAGE)/limber.fish"; \
+	"$$bin/limber-tools" --generate-completion-script bash >"$(LIMBER_INSTALL_STAGE)/limber.bash"; \
+	"$$bin/limber-tools" --generate-completion-script zsh >"$(LIMBER_INSTALL_STAGE)/_limber"; \
+	"$$bin/limber-tools" --generate-completion-script fish >"$(LIMBER_INSTALL_STAGE)/limber.fish"; \
 	$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/limber.bash" "$(DATADIR)/bash-completion/completions/limber"; \
 	$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/_limber" "$(DATADIR)/zsh/site-functions/_limber"; \
 	$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/limber.fish" "$(DATADIR)/fish/vendor_completions.d/limber.fish"; \

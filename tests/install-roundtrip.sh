@@ -34,6 +34,7 @@ for path in bin/limberd bin/limber share/limber/install-manifest \
     [ -s "$prefix/$path" ] || fail "missing $prefix/$path"
 done
 [ -x "$prefix/bin/limberd" ] || fail "limberd is not executable"
+[ -x "$prefix/libexec/limber/limber-tools" ] || fail "limber-tools is not installed in libexec/limber"
 
 # Self-contained: nothing of the toolchain (its directory, found from swiftc on PATH) is
 # needed at run time: no RPATH/RUNPATH into it, no Swift runtime or Foundation shared
@@ -41,8 +42,8 @@ done
 swiftc=$(command -v swiftc) || fail "swiftc is not on PATH"
 toolchain=$(dirname "$(dirname "$(readlink -f "$swiftc")")")
 runtime='lib(swift[A-Za-z_]*|_?Foundation[A-Za-z_]*|dispatch|BlocksRuntime|CoreFoundation|XCTest|Testing)\.so'
-for program in limberd limber; do
-    binary="$prefix/bin/$program"
+for program in bin/limberd bin/limber libexec/limber/limber-tools; do
+    binary="$prefix/$program"
     dynamic=$(readelf -d "$binary") || fail "readelf -d $binary failed"
     paths=$(printf '%s\n' "$dynamic" | grep -E '\((RPATH|RUNPATH)\)' || true)
     case "$paths" in *"$toolchain"* | */swift/linux*) fail "$program has a library path into the toolchain: $paths" ;; esac

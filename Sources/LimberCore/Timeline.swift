@@ -1,11 +1,3 @@
-/// What kind of guided session a script describes.
-public enum SessionKind: String, CaseIterable, Sendable, Codable, Hashable {
-    case exercise
-    case heat
-    case mindfulness
-    case posture
-}
-
 /// The compiled, flattened form of a session script: what the runner plays and
 /// what `limber show` prints.
 ///
