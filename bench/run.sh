@@ -10,12 +10,15 @@ SWIFTC=${SWIFTC:-swiftc}
 build="$SWIFT build -c release --scratch-path .build/static --static-swift-stdlib"
 $build --product limberd
 $build --product limber
+$build --product limber-tools
 $build --product limber-bench
 bin=$($build --show-bin-path)
 # Yardsticks, linked the same way: bench/yardstick/*.swift says what each stands for.
 for yardstick in trivial trivial-foundation idle-async; do
     $SWIFTC -O -static-stdlib bench/yardstick/$yardstick.swift -o "$bin/$yardstick"
 done
+# And trivial.swift linked as the thin limber is: fully static, no dynamic loader.
+$SWIFTC -O -static-executable bench/yardstick/trivial.swift -o "$bin/trivial-static" 2>/dev/null
 "$bin/limber-bench" compile --sessions Sessions
 history=$(mktemp -d)
 "$bin/limber-bench" history-gen --days 1825 --out "$history/history.sqlite"
@@ -26,7 +29,7 @@ rm -rf "$history"
 "$bin/limber-bench" speech --bin "$bin" --sessions Sessions
 "$bin/limber-bench" checkpoint
 "$bin/limber-bench" status --bin "$bin" --runs "${STATUS_RUNS:-101}" \
-    --yardstick "$bin/trivial" --yardstick "$bin/trivial-foundation"
+    --yardstick "$bin/trivial" --yardstick "$bin/trivial-static" --yardstick "$bin/trivial-foundation"
 "$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}"
 # The same with 500 more watchers reading every event: cue lateness must not rise.
 "$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}" --watchers 500

@@ -30,7 +30,7 @@ func statusBenchmark(_ arguments: [String]) -> Int32 {
                     format: "status: yardstick %@ median %.2f ms, p90 %.2f ms; limber status / yardstick = %.2f×",
                     (yardstick as NSString).lastPathComponent, time.median, time.p90, status.median / time.median))
         }
-        let sizes = ([bin + "/limber", bin + "/limberd"] + yardsticks).map { path in
+        let sizes = ([bin + "/limber", bin + "/limber-tools", bin + "/limberd"] + yardsticks).map { path in
             let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             return String(format: "%@ %.1f MB", (path as NSString).lastPathComponent, Double(bytes) / 1e6)
         }

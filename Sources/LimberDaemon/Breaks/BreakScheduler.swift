@@ -15,12 +15,20 @@ public actor BreakScheduler: Service {
     /// Starts a guided session for a break or a schedule; throws when it cannot.
     public typealias SessionStarter = @Sendable (_ id: String?, _ durationMs: Int64, _ reason: String) async throws(ControlError) -> Void
 
-    var policy: BreakPolicy
+    var policy: BreakPolicy {
+        didSet { upcomingCache = nil }
+    }
     /// The config in force; the policy's has the program's offer added to its schedule.
     var baseConfig: LimberConfig
     let programs: (any ProgramSchedule)?
     var programEntry: ScheduledSession?
-    var state: BreakState
+    var state: BreakState {
+        didSet { upcomingCache = nil }
+    }
+    /// ``upcoming(at:)``'s last answer, kept while neither the state nor the policy changes,
+    /// until the policy's next deadline and for at most a second: asking the policy walks the
+    /// day's working hours, a quarter of what a `status` request cost.
+    var upcomingCache: (asOf: Date, validUntil: Date, next: (kind: BreakKind, at: Date)?)?
     let stateFile: StateFile<BreakState>
     let output: any CueOutput
     let events: EventHub
@@ -175,8 +183,20 @@ public actor BreakScheduler: Service {
     /// asked on it, the policy would count sitting time from `now` and miss what was sat since,
     /// reporting the break that much later than it comes. A copy brought to `now` is asked
     /// instead, without acting on it: the timer does that at its deadline.
+    ///
+    /// Between two deadlines, at the desk, the answer does not move (the clocks only
+    /// accumulate; BreakPolicyNextBreakTests), so it is reused within ``upcomingCache``'s
+    /// bounds. Away it is "if you came back now", which moves with the clock: not reused. A
+    /// wall clock set back is asked afresh.
     func upcoming(at now: PolicyNow) -> (kind: BreakKind, at: Date)? {
-        policy.nextBreak(policy.advance(state, to: now).state, after: now.wall)
+        if let cache = upcomingCache, now.wall >= cache.asOf, now.wall < cache.validUntil { return cache.next }
+        let advanced = policy.advance(state, to: now).state
+        let next = policy.nextBreak(advanced, after: now.wall)
+        if advanced.away == nil {
+            let deadline = policy.nextDeadline(advanced, after: now.wall) ?? .distantFuture
+            upcomingCache = (now.wall, min(deadline, now.wall.addingTimeInterval(1)), next)
+        }
+        return next
     }
 
     // MARK: Time

@@ -158,7 +158,7 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
                         return
                     case .line(let line):
                         guard line.readableBytes > 0 else { continue }
-                        switch ControlCodec.parseRequest(Data(line.readableBytesView)) {
+                        switch ControlCodec.parseRequest(line.readableBytesView) {
                         case .failure(let rejected):
                             try await send(rejected.error, id: rejected.id, to: outbound)
                         case .success(let request) where request.cmd == "watch":
@@ -191,16 +191,13 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
         let events = commands.events.subscribe(onDrop: { channel.close(promise: nil) })
         let first = ControlReply(id: request.id, result: WatchResult(status: await commands.status()))
         try await outbound.write(ByteBuffer(bytes: ControlCodec.line(first)))
-        let encoder = ControlCodec.encoder()
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
                 try? await channel.closeFuture.get()
             }
             tasks.addTask {
                 for await event in events {
-                    guard var line = try? encoder.encode(event) else { continue }
-                    line.append(0x0A)
-                    do { try await outbound.write(ByteBuffer(bytes: line)) } catch { return }
+                    do { try await outbound.write(ByteBuffer(bytes: ControlCodec.lineBytes(event))) } catch { return }
                 }
             }
             await tasks.next()
