@@ -24,6 +24,7 @@ setup-test: setup
 build: setup
 	$(SWIFT) build --product limberd
 	$(SWIFT) build --product limber
+	$(SWIFT) build --product limber-tools
 
 run: build
 	@mkdir -p -m 0700 "$(RUN_RUNTIME_DIR)"
