@@ -35,6 +35,10 @@ LIMBER_SANITIZER_VERDICT = sh mk/sanitizers/verdict.sh
 
 .PHONY: check-sanitizers check-asan check-tsan
 
+# Instrumented binaries run several times slower: fewer tests at once than `make test`.
+SANITIZER_TEST_WIDTH ?= 3
+check-asan check-tsan: export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH = $(SANITIZER_TEST_WIDTH)
+
 check-sanitizers: check-asan check-tsan
 
 check-asan: setup-test
