@@ -10,6 +10,7 @@ import Glibc
 import Darwin
 #endif
 import LimberProtocol
+import LimberWire
 
 extension ExitCode {
     /// A command-line usage error.
@@ -52,17 +53,7 @@ public enum Output {
         write(try ControlCodec.encoder(pretty: true).encode(value) + Data([0x0A]))
     }
 
-    /// Writes every byte, retrying after a signal; a closed reader ends the writing quietly
-    /// (SIGPIPE is the shell's business, as for any command in a pipe).
-    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += written
-        }
-    }
+    /// A closed reader ends the writing quietly (SIGPIPE is the shell's business, as for any
+    /// command in a pipe).
+    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) { writeWhole(descriptor, bytes) }
 }

@@ -99,14 +99,8 @@ public final class WireConnection {
 
     /// Writes `line` (which ends with its newline) whole.
     public func send(_ line: [UInt8]) throws(ClientError) {
-        var offset = 0
-        while offset < line.count {
-            let written = line[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ClientError(.io, "sending to limberd failed: \(String(cString: strerror(errno)))")
-            }
-            offset += written
+        if let code = writeWhole(fd, line) {
+            throw ClientError(.io, "sending to limberd failed: \(String(cString: strerror(code)))")
         }
     }
 }

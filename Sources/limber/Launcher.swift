@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LimberWire
 
 /// Where the rest of `limber` lives: limber-tools, which links the script compiler, audio,
 /// speech and the history database, is started in this process's place (exec) for every
@@ -33,7 +34,7 @@ enum Launcher {
         let message = "limber: \(command) is run by limber-tools, which could not be started: "
             + (failures.isEmpty ? "this executable's path is unknown" : "tried " + failures.joined(separator: ", "))
             + ". Reinstall Limber (`make install`), or set LIMBER_TOOLS to its path.\n"
-        _ = message.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+        writeWhole(STDERR_FILENO, Array(message.utf8))
         exit(1)
     }
 

@@ -57,20 +57,8 @@ enum ThinClient {
     private static func unreadable(_ what: String) -> ClientError { ClientError(.protocolError, what) }
 
     private static func fail(_ message: String) {
-        writeAll(STDERR_FILENO, Array("limber: \(message)\n".utf8))
+        writeWhole(STDERR_FILENO, Array("limber: \(message)\n".utf8))
     }
 
-    private static func write(_ bytes: [UInt8]) { writeAll(STDOUT_FILENO, bytes) }
-
-    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += written
-        }
-    }
+    private static func write(_ bytes: [UInt8]) { writeWhole(STDOUT_FILENO, bytes) }
 }
