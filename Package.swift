@@ -121,11 +121,13 @@ let package = Package(
             ]
         ),
         // The thin client: socket commands only; it execs limber-tools for the rest.
-        // Linked fully static (no dynamic loader at all): it starts in half the time of a
-        // binary that loads libc and libstdc++, which is most of what `limber status` costs.
+        // Release builds (make install, make bench) are linked fully static, with no dynamic
+        // loader at all: it starts in half the time of a binary that loads libc and
+        // libstdc++, which is most of what `limber status` costs. Debug builds are not: the
+        // sanitizers' runtimes cannot be linked into a static executable.
         .executableTarget(
             name: "limber", dependencies: ["LimberWire"],
-            linkerSettings: [.unsafeFlags(["-static-executable"])]
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
         ),
         // Every command: the script tools, audio, speech, history and reports.
         .executableTarget(

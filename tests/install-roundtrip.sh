@@ -60,7 +60,9 @@ $inside"
     [ -z "$missing" ] || fail "$program needs libraries that are not installed:
 $missing"
 done
-readelf -d "$prefix/bin/limber" | grep -q "no dynamic section" || fail "the thin limber is not fully static"
+if [ "${CONFIG:-release}" = release ]; then
+    readelf -d "$prefix/bin/limber" | grep -q "no dynamic section" || fail "the thin limber is not fully static"
+fi
 version=$("$prefix/bin/limber" --version) || fail "the installed limber does not run"
 [ -n "$version" ] || fail "the installed limber --version printed nothing"
 grep -qx "ExecStart=$prefix/bin/limberd" "$units/limberd.service" || fail "ExecStart does not name the installed limberd"
