@@ -33,6 +33,8 @@ struct SessionRunnerCheckpointTests {
         let end = try #require(harness.records.withLock { $0.first })
         #expect(end.outcome == .stopped && end.reason == "user" && end.stepsCompleted == 1)
         #expect(Set(seen.map(\.key)) == [end.key] && seen.allSatisfy { $0.started == end.started })
+        // Nothing left sleeping on the manual clock when the test ends (LeakSanitizer).
+        await harness.runner.shutdown()
     }
 
     @Test("each run has its own key")
@@ -43,5 +45,7 @@ struct SessionRunnerCheckpointTests {
         let keys = harness.checkpoints.withLock { $0.map(\.key) }
         #expect(keys.count == 2 && keys[0] != keys[1])
         #expect(harness.records.withLock { $0.map(\.key) } == [keys[0]])
+        // Nothing left sleeping on the manual clock when the test ends (LeakSanitizer).
+        await harness.runner.shutdown()
     }
 }

@@ -71,6 +71,8 @@ struct SessionRunnerTests {
         #expect(seen.map { $0.due ?? -1 }.dropLast() == [1.0, 1.0, 3.0, 4.0, 4.0, 4.5])
         #expect(harness.records.withLock { $0.first?.outcome } == .completed)
         #expect(harness.records.withLock { $0.first?.stepsCompleted } == 3)
+        // Nothing left sleeping on the manual clock when the test ends (LeakSanitizer).
+        await harness.runner.shutdown()
     }
 
     @Test("late wake-ups never accumulate: every due time stays on the grid")
@@ -91,6 +93,8 @@ struct SessionRunnerTests {
             #expect(seen[0].offsetMs == Int64(index) * 250)
             harness.clock.advance(by: .milliseconds(-7))
         }
+        // Nothing left sleeping on the manual clock when the test ends (LeakSanitizer).
+        await harness.runner.shutdown()
     }
 
     @Test("pause freezes the remaining time exactly; resume shifts the rest by the pause")
@@ -116,6 +120,8 @@ struct SessionRunnerTests {
         // Started at 0, paused at 1.5 s for 100 s: the tick at 3.0 s is due at 103.0 s.
         #expect(tick.first?.due == 103.0)
         #expect(harness.output.calls.contains(.cancel))
+        // Nothing left sleeping on the manual clock when the test ends (LeakSanitizer).
+        await harness.runner.shutdown()
     }
 
     @Test("next and prev move between steps; next on the last step finishes")
@@ -143,6 +149,8 @@ struct SessionRunnerTests {
         seen = await harness.take(6, from: &events)
         #expect(seen.last?.event == .sessionFinished)
         #expect(harness.records.withLock { $0.first?.stepsSkipped } == 4)
+        // Nothing left sleeping on the manual clock when the test ends (LeakSanitizer).
+        await harness.runner.shutdown()
     }
 
     @Test("next and resume are due just past the audio written ahead; status shows the new step at once")
@@ -170,6 +178,8 @@ struct SessionRunnerTests {
         try await harness.runner.next()
         let (state, _) = await harness.runner.progress()
         #expect(state == .idle)
+        // Nothing left sleeping on the manual clock when the test ends (LeakSanitizer).
+        await harness.runner.shutdown()
     }
 
     @Test("a second start is busy unless it replaces; stop records the run as stopped")
@@ -184,6 +194,8 @@ struct SessionRunnerTests {
         #expect(harness.records.withLock { $0.map(\.outcome) } == [.stopped, .stopped])
         await #expect(throws: RunnerRefusal.noSession) { try await harness.runner.stop() }
         await #expect(throws: RunnerRefusal.noSession) { try await harness.runner.pause() }
+        // Nothing left sleeping on the manual clock when the test ends (LeakSanitizer).
+        await harness.runner.shutdown()
     }
 
     @Test("audio gets every cue ahead of time, at its delay from now")
@@ -196,6 +208,8 @@ struct SessionRunnerTests {
         }
         #expect(scheduled == [0, 1000, 3000, 4000, 4500].map { Duration.milliseconds($0) })
         #expect(harness.output.calls.first == .begin)
+        // Nothing left sleeping on the manual clock when the test ends (LeakSanitizer).
+        await harness.runner.shutdown()
     }
 }
 

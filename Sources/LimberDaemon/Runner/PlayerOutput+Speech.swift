@@ -13,6 +13,9 @@ struct SpeechState: Sendable {
     var volume: Double
     /// The current session's phrases by line, at `volume`; emptied when it ends.
     var phrases: [[Int16]] = []
+    /// Speech threads still rendering: shutdown lets them finish (they are short) rather
+    /// than exit under them.
+    var rendering = 0
 }
 
 extension PlayerOutput {
@@ -27,7 +30,9 @@ extension PlayerOutput {
         let logger = self.logger
         let rendered: [[Int16]] = await withCheckedContinuation { continuation in
             // Synthesis blocks: on a thread of its own, not the daemon's executors.
-            let thread = Thread {
+            speech.withLock { $0.rendering += 1 }
+            let thread = Thread { [self] in
+                defer { speech.withLock { $0.rendering -= 1 } }
                 var phrases: [[Int16]] = []
                 var failure: String?
                 for line in lines {
@@ -64,7 +69,9 @@ extension PlayerOutput {
         guard let renderer, volume > 0, !phrases.isEmpty else { return }
         let player = self.player
         let logger = self.logger
-        let thread = Thread {
+        speech.withLock { $0.rendering += 1 }
+        let thread = Thread { [self] in
+            defer { speech.withLock { $0.rendering -= 1 } }
             for phrase in phrases {
                 do {
                     player.play(samples: SpeechRenderer.scaled(try renderer.render(phrase), volume: volume))
@@ -75,6 +82,14 @@ extension PlayerOutput {
         }
         thread.name = "limber-speech"
         thread.start()
+    }
+
+    /// Waits up to `limit` for speech threads still rendering (shutdown).
+    func waitForSpeechThreads(limit: Duration = .seconds(3)) {
+        let end = ContinuousClock.now + limit
+        while speech.withLock({ $0.rendering }) > 0, ContinuousClock.now < end {
+            usleep(5_000)
+        }
     }
 
     /// Forgets the session's phrases (what is already queued still plays).

@@ -49,7 +49,10 @@ public final class PlayerOutput: CueOutput, SessionAudio {
         player.endSession()
     }
     public func play(_ cue: Cue) { player.play(cue) }
-    public func shutdown() { player.shutdown() }
+    public func shutdown() {
+        waitForSpeechThreads()
+        player.shutdown()
+    }
 
     public var report: AudioReport {
         let device = self.device.withLock { $0 }
