@@ -5,11 +5,13 @@ import Testing
 import Glibc
 #endif
 
-/// True under AddressSanitizer, whose allocator stands in for glibc's: glibc's threshold and
-/// its count of mapped bytes then say nothing (`make check-asan`).
-let addressSanitizerIsActive = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+/// True under AddressSanitizer or ThreadSanitizer, whose allocators stand in for glibc's:
+/// glibc's threshold and its count of mapped bytes then say nothing (`make check-sanitizers`).
+let sanitizerAllocatorIsActive = ["__asan_init", "__tsan_init"].contains {
+    dlsym(UnsafeMutableRawPointer(bitPattern: 0), $0) != nil
+}
 
-@Suite("Freed memory", .disabled(if: addressSanitizerIsActive, "AddressSanitizer replaces glibc's malloc"))
+@Suite("Freed memory", .disabled(if: sanitizerAllocatorIsActive, "a sanitizer replaces glibc's malloc"))
 struct FreedMemoryTests {
     /// Left dynamic, glibc raises its threshold to the size of a mapped block when it is
     /// freed (up to 32 MB), and the next smaller block comes from an arena instead. Sizes
