@@ -7,8 +7,8 @@ import Glibc
 
 /// True under AddressSanitizer or ThreadSanitizer, whose allocators stand in for glibc's:
 /// glibc's threshold and its count of mapped bytes then say nothing (`make check-sanitizers`).
-let sanitizerAllocatorIsActive = ["__asan_init", "__tsan_init"].contains {
-    dlsym(UnsafeMutableRawPointer(bitPattern: 0), $0) != nil
+let sanitizerAllocatorIsActive = (["__asan_init", "__tsan_init"] as [String]).contains { (name: String) -> Bool in
+    dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) != nil
 }
 
 @Suite("Freed memory", .disabled(if: sanitizerAllocatorIsActive, "a sanitizer replaces glibc's malloc"))
