@@ -3,11 +3,21 @@ import LimberProtocol
 import LimberSpawn
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// True when this process (and so the limberd built beside it) runs under ThreadSanitizer,
+/// whose background thread wakes 10 times a second (`make check-tsan`).
+let threadSanitizerIsActive = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil
+
 /// An idle limberd sleeps. Once anything of it has run on Swift's global executor,
 /// libdispatch's pool monitor wakes it every second for good (docs/architecture.md); so a
 /// session is played first (the runner's timers, cues, watchers, hooks' paths, history),
 /// then the daemon's threads are watched with nothing to do.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(
+    .timeLimit(.minutes(1)),
+    .disabled(if: threadSanitizerIsActive, "ThreadSanitizer's runtime wakes every instrumented process 10 times a second"))
 struct IdleWakeUpTests {
     @Test func anIdleDaemonDoesNotWakeUpEverySecondAfterASession() async throws {
         // Ten seconds of blocking waits: on a thread of its own, not the test runner's pool.
