@@ -82,6 +82,7 @@ let package = Package(
         .target(
             name: "LimberHistory",
             dependencies: [
+                "LimberVocabulary",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -27,7 +27,7 @@ extension ExitCode {
 public enum Output {
     /// One line to standard error.
     public static func error(_ text: String) {
-        writeAll(STDERR_FILENO, Array((text + "\n").utf8))
+        writeWhole(STDERR_FILENO, Array((text + "\n").utf8))
     }
 
     /// A message for the user, prefixed with the program name.
@@ -37,12 +37,12 @@ public enum Output {
 
     /// Writes at once to standard output.
     public static func write(_ data: Data) {
-        writeAll(STDOUT_FILENO, Array(data))
+        writeWhole(STDOUT_FILENO, Array(data))
     }
 
     /// One line to standard output, written at once.
     public static func line(_ text: String) {
-        writeAll(STDOUT_FILENO, Array((text + "\n").utf8))
+        writeWhole(STDOUT_FILENO, Array((text + "\n").utf8))
     }
 
     public static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
@@ -52,8 +52,4 @@ public enum Output {
     public static func json<T: Encodable>(_ value: T) throws {
         write(try ControlCodec.encoder(pretty: true).encode(value) + Data([0x0A]))
     }
-
-    /// A closed reader ends the writing quietly (SIGPIPE is the shell's business, as for any
-    /// command in a pipe).
-    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) { writeWhole(descriptor, bytes) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LimberVocabulary
 
 /// The records a statistics period covers, as read from the database.
 public struct HistorySnapshot: Sendable, Hashable {
@@ -268,11 +269,11 @@ struct DayGrid {
         // Local days are consecutive dates: count them from the first one's date rather than
         // asking the calendar for every label.
         let parts = calendar.dateComponents([.year, .month, .day], from: day)
-        let firstDate = HistoryTime.days(
+        let firstDate = CivilDays.days(
             fromCivil: Int64(parts.year ?? 1970), Int64(parts.month ?? 1), Int64(parts.day ?? 1))
         while true {
             starts.append(Int64((day.timeIntervalSince1970 * 1000).rounded()))
-            let (year, month, date) = HistoryTime.civil(fromDays: firstDate + Int64(labels.count))
+            let (year, month, date) = CivilDays.civil(fromDays: firstDate + Int64(labels.count))
             labels.append(HistoryTime.dateLabel(year, month, date))
             guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
             if day >= end {

@@ -1,4 +1,5 @@
 import LimberHistory
+import LimberVocabulary
 
 /// What the progression rules read, by local day number (days since 1970-01-01): morning
 /// check-ins, guided sessions with the pain rated after them, and the pain log.
@@ -64,14 +65,14 @@ public struct ProgramEvidence: Sendable, Hashable {
 public enum ProgramDay {
     /// `YYYY-MM-DD` of a day number.
     public static func label(_ day: Int) -> String {
-        let (year, month, date) = HistoryTime.civil(fromDays: Int64(day))
+        let (year, month, date) = CivilDays.civil(fromDays: Int64(day))
         return HistoryTime.dateLabel(year, month, date)
     }
 
     /// The day number of `YYYY-MM-DD`.
     public static func number(_ label: String) -> Int? {
         guard let parts = HistoryDate.parts(label) else { return nil }
-        return Int(HistoryTime.days(fromCivil: Int64(parts.year), Int64(parts.month), Int64(parts.day)))
+        return Int(CivilDays.days(fromCivil: Int64(parts.year), Int64(parts.month), Int64(parts.day)))
     }
 
     /// `3 Dec`.

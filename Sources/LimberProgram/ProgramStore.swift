@@ -47,13 +47,13 @@ public enum ProgramStore {
     /// The local day number of `date`.
     public static func day(of date: Date, calendar: Calendar) -> Int {
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return Int(HistoryTime.days(fromCivil: Int64(parts.year ?? 1970), Int64(parts.month ?? 1), Int64(parts.day ?? 1)))
+        return Int(CivilDays.days(fromCivil: Int64(parts.year ?? 1970), Int64(parts.month ?? 1), Int64(parts.day ?? 1)))
     }
 
     /// Check-ins, guided sessions (with their `start --rate` ratings) and pain ratings from
     /// two weeks before `startDay` (the baseline and the first week's comparison need them).
     public static func evidence(from startDay: Int, in db: Database, calendar: Calendar) throws -> ProgramEvidence {
-        let (year, month, date) = HistoryTime.civil(fromDays: Int64(startDay - 14))
+        let (year, month, date) = CivilDays.civil(fromDays: Int64(startDay - 14))
         let since = calendar.date(from: DateComponents(year: Int(year), month: Int(month), day: Int(date))) ?? Date.distantPast
         let low = HistoryTime.iso8601(since)
         func dayOf(_ time: String) -> Int? { HistoryTime.parse(time).map { day(of: $0, calendar: calendar) } }

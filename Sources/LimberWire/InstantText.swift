@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LimberVocabulary
 
 /// The protocol's wall-clock instants (`2026-12-03T14:05:09.120Z`, RFC 3339) read without
 /// Foundation.
@@ -49,8 +50,8 @@ public enum InstantText {
             return nil
         }
         guard index == bytes.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
+        let days = CivilDays.days(fromCivil: Int64(year), Int64(month), Int64(day))
+        return days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
     }
 
     /// The local time of day (this process's time zone) of an RFC 3339 instant.
@@ -60,15 +61,5 @@ public enum InstantText {
         var parts = tm()
         guard localtime_r(&time, &parts) != nil else { return nil }
         return (Int(parts.tm_hour), Int(parts.tm_min))
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
