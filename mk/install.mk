@@ -51,15 +51,17 @@ install-build:
 	$(LIMBER_STATIC_SWIFT) --product limber-tools
 
 # ArgumentParser's plugin builds the whole package, linked against the shared runtime,
-# and writes one page per ArgumentParser executable. It cannot link statically (it takes
+# and writes one page per ArgumentParser executable, in a directory named after the
+# executable and a file named after its command: limber-tools' page is limber-tools/limber.1
+# (the thin `limber` has no parser of its own, so no page). It cannot link statically (it takes
 # no such option), so it builds in .build, and in debug mode whatever CONFIG is: the
 # pages do not depend on it, and the debug build is the one `make build` and `make test`
 # already made.
 install-manuals:
 	$(SWIFT) package plugin generate-manual --configuration debug
-	@for tool in limber limberd; do \
-		test -s "$(LIMBER_MANUALS)/$$tool/$$tool.1" || { \
-			echo "install: no man page for $$tool in $(LIMBER_MANUALS)/$$tool" >&2; exit 1; }; \
+	@for page in limber-tools/limber limberd/limberd; do \
+		test -s "$(LIMBER_MANUALS)/$$page.1" || { \
+			echo "install: no man page $(LIMBER_MANUALS)/$$page.1" >&2; exit 1; }; \
 	done
 
 install: install-build install-manuals
@@ -88,8 +90,8 @@ install: install-build install-manuals
 	$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/limber.bash" "$(DATADIR)/bash-completion/completions/limber"; \
 	$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/_limber" "$(DATADIR)/zsh/site-functions/_limber"; \
 	$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_INSTALL_STAGE)/limber.fish" "$(DATADIR)/fish/vendor_completions.d/limber.fish"; \
-	for tool in limber limberd; do \
-		$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_MANUALS)/$$tool/$$tool.1" "$(MANDIR)/man1/$$tool.1"; \
+	for page in limber-tools/limber limberd/limberd; do \
+		$(LIMBER_MANIFEST_TOOL) 0644 "$(LIMBER_MANUALS)/$$page.1" "$(MANDIR)/man1/$$(basename "$$page").1"; \
 	done
 	@echo "Installed limber under $(PREFIX) and its units in $(UNITDIR); manifest: $(MANIFEST)"
 	@echo "Start it with: systemctl --user daemon-reload && systemctl --user enable --now limberd.socket limberd.service"
