@@ -3,6 +3,7 @@ import LimberCore
 import LimberProtocol
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -16,19 +17,18 @@ public actor BreakScheduler: Service {
     public typealias SessionStarter = @Sendable (_ id: String?, _ durationMs: Int64, _ reason: String) async throws(ControlError) -> Void
 
     var policy: BreakPolicy {
-        didSet { upcomingCache = nil }
+        didSet { publishOutlook() }
     }
     /// The config in force; the policy's has the program's offer added to its schedule.
     var baseConfig: LimberConfig
     let programs: (any ProgramSchedule)?
     var programEntry: ScheduledSession?
     var state: BreakState {
-        didSet { upcomingCache = nil }
+        didSet { publishOutlook() }
     }
-    /// ``upcoming(at:)``'s last answer, kept while neither the state nor the policy changes,
-    /// until the policy's next deadline and for at most a second: asking the policy walks the
-    /// day's working hours, a quarter of what a `status` request cost.
-    var upcomingCache: (asOf: Date, validUntil: Date, next: (kind: BreakKind, at: Date)?)?
+    /// The policy and state as of their last change, for ``nextBreakNow()`` and
+    /// ``presenceNow()``, which answer from any thread without waiting for the actor.
+    let outlook: Mutex<BreakOutlook>
     let stateFile: StateFile<BreakState>
     let output: any CueOutput
     let events: EventHub
@@ -50,10 +50,13 @@ public actor BreakScheduler: Service {
         startSession: @escaping SessionStarter, programs: (any ProgramSchedule)? = nil,
         onBreakEvent: @escaping @Sendable (BreakEvent) -> Void = { _ in }
     ) {
-        policy = BreakPolicy(config: config, calendar: Calendar.current)
+        let policy = BreakPolicy(config: config, calendar: Calendar.current)
+        let state = stateFile.load() ?? BreakState()
+        self.policy = policy
+        self.state = state
+        outlook = Mutex(BreakOutlook(policy: policy, state: state))
         baseConfig = config
         self.programs = programs
-        state = stateFile.load() ?? BreakState()
         self.stateFile = stateFile
         self.output = output
         self.events = events
@@ -129,9 +132,11 @@ public actor BreakScheduler: Service {
     }
 
     /// Present, or away since when and why, for `status`.
-    public func presenceReport() -> PresenceReport {
-        guard let away = state.away else { return PresenceReport(state: "present") }
-        return PresenceReport(state: "away", since: WallTime.iso8601(away.since), source: away.source.rawValue)
+    public func presenceReport() -> PresenceReport { presenceNow() }
+
+    /// ``presenceReport()`` from any thread, as of the scheduler's last change.
+    public nonisolated func presenceNow() -> PresenceReport {
+        outlook.withLock { $0.presence }
     }
 
     /// The config in force: the one read at start or by the last successful reload.
@@ -164,39 +169,25 @@ public actor BreakScheduler: Service {
     }
 
     /// The next break, for `status`.
-    public func nextBreak() -> NextBreak? {
+    public func nextBreak() -> NextBreak? { nextBreakNow() }
+
+    /// ``nextBreak()`` from any thread, as of the scheduler's last change brought to now.
+    public nonisolated func nextBreakNow() -> NextBreak? {
         let now = Self.now()
-        guard let next = upcoming(at: now) else { return nil }
-        return NextBreak(
-            kind: next.kind.rawValue, due: WallTime.iso8601(next.at),
-            inMs: max(0, Int64((next.at.timeIntervalSince(now.wall) * 1000).rounded())))
+        return outlook.withLock { $0.nextBreak(at: now) }
     }
 
     /// "next break 14:35", for systemd's STATUS line.
     public func nextBreakSummary() -> String? {
-        guard let next = upcoming(at: Self.now()) else { return nil }
+        let now = Self.now()
+        guard let next = outlook.withLock({ $0.upcoming(at: now) }) else { return nil }
         let parts = Calendar.current.dateComponents([.hour, .minute], from: next.at)
         return String(format: "next %@ break %02d:%02d", next.kind.rawValue, parts.hour ?? 0, parts.minute ?? 0)
     }
 
-    /// The next break as of `now`. The stored state is as of the last deadline or command;
-    /// asked on it, the policy would count sitting time from `now` and miss what was sat since,
-    /// reporting the break that much later than it comes. A copy brought to `now` is asked
-    /// instead, without acting on it: the timer does that at its deadline.
-    ///
-    /// Between two deadlines, at the desk, the answer does not move (the clocks only
-    /// accumulate; BreakPolicyNextBreakTests), so it is reused within ``upcomingCache``'s
-    /// bounds. Away it is "if you came back now", which moves with the clock: not reused. A
-    /// wall clock set back is asked afresh.
-    func upcoming(at now: PolicyNow) -> (kind: BreakKind, at: Date)? {
-        if let cache = upcomingCache, now.wall >= cache.asOf, now.wall < cache.validUntil { return cache.next }
-        let advanced = policy.advance(state, to: now).state
-        let next = policy.nextBreak(advanced, after: now.wall)
-        if advanced.away == nil {
-            let deadline = policy.nextDeadline(advanced, after: now.wall) ?? .distantFuture
-            upcomingCache = (now.wall, min(deadline, now.wall.addingTimeInterval(1)), next)
-        }
-        return next
+    private func publishOutlook() {
+        let fresh = BreakOutlook(policy: policy, state: state)
+        outlook.withLock { $0 = fresh }
     }
 
     // MARK: Time

@@ -11,8 +11,9 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     public let events: EventHub
     /// Re-reads configuration and sessions; throws the config's errors.
     public let reload: @Sendable () async throws(ControlError) -> ReloadResult
-    /// The break scheduler's next break, when one is scheduled.
-    public let nextBreak: @Sendable () async -> NextBreak?
+    /// The break scheduler's next break, when one is scheduled; answered at once, from any
+    /// thread (``status()`` is answered in the control pipeline).
+    public let nextBreak: @Sendable () -> NextBreak?
     /// The break scheduler, when breaks are wired (nil in tests of sessions alone).
     public let breaks: BreakScheduler?
     /// The config file the daemon reads.
@@ -23,7 +24,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     public init(
         runner: SessionRunner<C>, sessions: any SessionCatalog, output: any CueOutput, events: EventHub,
         reload: @escaping @Sendable () async throws(ControlError) -> ReloadResult,
-        nextBreak: @escaping @Sendable () async -> NextBreak? = { nil },
+        nextBreak: @escaping @Sendable () -> NextBreak? = { nil },
         breaks: BreakScheduler? = nil, configPath: String? = nil,
         program: @escaping @Sendable () -> ProgramState? = { nil }
     ) {
@@ -57,12 +58,16 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     /// The current status, as `status` and the first line of `watch` report it.
-    public func status() async -> StatusResult {
-        let (state, progress) = await runner.progress()
-        let nextBreak = await nextBreak()
+    ///
+    /// Synchronous and callable from any thread: every part is published by its owner on
+    /// each change (the runner's progress, the scheduler's outlook) and brought to now here,
+    /// with no hop to their actors. The control pipeline answers `status` with it directly
+    /// (``StatusFastPath``).
+    public func status() -> StatusResult {
+        let (state, progress) = runner.progressNow()
         return StatusResult(
-            state: state, session: progress, audio: output.report, nextBreak: nextBreak,
-            mono: runner.monotonicSeconds(), program: program(), presence: await breaks?.presenceReport())
+            state: state, session: progress, audio: output.report, nextBreak: nextBreak(),
+            mono: runner.monotonicSeconds(), program: program(), presence: breaks?.presenceNow())
     }
 
     private func perform(_ request: ControlRequest) async throws(ControlError) -> Data {
@@ -74,7 +79,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
                     id: id,
                     result: HelloResult(protocolVersion: controlProtocolVersion, version: limberVersion, pid: getpid())))
         case "status":
-            return ControlCodec.line(ControlReply(id: id, result: await status()))
+            return ControlCodec.line(ControlReply(id: id, result: status()))
         case "sessions":
             return ControlCodec.line(ControlReply(id: id, result: await sessions.list()))
         case "show":
@@ -83,22 +88,22 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
             let timeline = try await timeline(for: request)
             let replace = try request.bool("replace")
             try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.start(timeline, replace: replace) }
-            return ControlCodec.line(ControlReply(id: id, result: await status()))
+            return ControlCodec.line(ControlReply(id: id, result: status()))
         case "pause":
             try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.pause() }
-            return ControlCodec.line(ControlReply(id: id, result: await status()))
+            return ControlCodec.line(ControlReply(id: id, result: status()))
         case "resume":
             try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.resume() }
-            return ControlCodec.line(ControlReply(id: id, result: await status()))
+            return ControlCodec.line(ControlReply(id: id, result: status()))
         case "next":
             try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.next() }
-            return ControlCodec.line(ControlReply(id: id, result: await status()))
+            return ControlCodec.line(ControlReply(id: id, result: status()))
         case "prev":
             try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.previous() }
-            return ControlCodec.line(ControlReply(id: id, result: await status()))
+            return ControlCodec.line(ControlReply(id: id, result: status()))
         case "stop":
             try await ControlError.refusing { () async throws(RunnerRefusal) in try await runner.stop() }
-            return ControlCodec.line(ControlReply(id: id, result: await status()))
+            return ControlCodec.line(ControlReply(id: id, result: status()))
         case "reload":
             return ControlCodec.line(ControlReply(id: id, result: try await reload()))
         case "sound-test":
@@ -116,7 +121,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
             return ControlCodec.line(ControlReply(id: id, result: output.report))
         case "break-now":
             let started = try await scheduler().breakNow()
-            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "break started: \(started)", status: await status())))
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "break started: \(started)", status: status())))
         case "break-snooze":
             var durationMs: Int64?
             if let text = try request.string("duration") {
@@ -127,17 +132,17 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
                 }
             }
             try await scheduler().snooze(durationMs: durationMs)
-            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "break snoozed", status: await status())))
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "break snoozed", status: status())))
         case "break-skip":
             try await scheduler().skip()
-            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "break skipped", status: await status())))
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "break skipped", status: status())))
         case "breaks-off":
             let request = try Self.breaksOffRequest(request)
             try await scheduler().breaksOff(request)
-            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "breaks off", status: await status())))
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "breaks off", status: status())))
         case "breaks-on":
             try await scheduler().breaksOn()
-            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "breaks on", status: await status())))
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: "breaks on", status: status())))
         case "presence":
             let away: Bool
             switch try request.string("state") {
@@ -150,7 +155,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
             let message = away ? "away: the sitting clock has stopped; `limber back` when you return" : report.state == "away"
                 ? "back by hand, but still away (\(report.source ?? "?")): the sitting clock stays stopped until that ends"
                 : "back: the sitting clock runs again"
-            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: message, status: await status())))
+            return ControlCodec.line(ControlReply(id: id, result: BreakActionResult(message: message, status: status())))
         case "config":
             guard let configPath else { throw ControlError(.internalError, "this daemon has no config") }
             // The config in force, not the file as it is now: after a refused reload they differ.
@@ -159,7 +164,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
         case "program-changed":
             // `limber program start|stop` wrote the history; the offer at the program's time follows.
             try await scheduler().programChanged()
-            return ControlCodec.line(ControlReply(id: id, result: await status()))
+            return ControlCodec.line(ControlReply(id: id, result: status()))
         case "watch":
             throw ControlError(.internalError, "watch is handled by the connection")
         default:

@@ -95,6 +95,7 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
 
     private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
         let limits = self.limits
+        let commands = self.commands
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 128)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -105,6 +106,7 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
                 // Idle since the last request or reply: a client reading a long reply is not idle.
                 try pipeline.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout), name: "idle-state")
                 try pipeline.addHandler(IdleCloser(), name: "idle-closer")
+                try pipeline.addHandler(StatusFastPath(status: { commands.status() }), name: "status")
                 return try Connection(wrappingChannelSynchronously: channel)
             }
         }
@@ -148,6 +150,8 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
                     return
                 }
                 let idleCloser = try? await channel.pipeline.handler(type: IdleCloser.self).get()
+                // A client we serve: `status` may now be answered in the pipeline.
+                channel.pipeline.fireUserInboundEventTriggered(StatusFastPath.Enable())
                 for try await frame in inbound {
                     switch frame {
                     case .tooLong:
@@ -189,7 +193,7 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
         try? await channel.pipeline.addHandler(CloseOnHangUp(), position: .first).get()
         _ = watching.withLock { $0.insert(ObjectIdentifier(channel)) }
         let events = commands.events.subscribe(onDrop: { channel.close(promise: nil) })
-        let first = ControlReply(id: request.id, result: WatchResult(status: await commands.status()))
+        let first = ControlReply(id: request.id, result: WatchResult(status: commands.status()))
         try await outbound.write(ByteBuffer(bytes: ControlCodec.line(first)))
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask {

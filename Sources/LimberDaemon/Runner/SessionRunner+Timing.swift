@@ -153,7 +153,7 @@ extension SessionRunner {
     }
 
     func position(of run: Active, at now: C.Instant) -> Duration {
-        run.pausedAt ?? max(run.origin.duration(to: now), run.floor)
+        ProgressBasis<C>.position(pausedAt: run.pausedAt, origin: run.origin, floor: run.floor, at: now)
     }
 
     func publish(

@@ -2,6 +2,7 @@ import Foundation
 import LimberCore
 import LimberProtocol
 import Logging
+import Synchronization
 
 /// Plays one compiled timeline at a time against absolute deadlines on a monotonic clock.
 ///
@@ -56,7 +57,11 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     let onProgress: @Sendable (RunRecord) -> Void
     let onRecord: @Sendable (RunRecord) -> Void
     let preroll: Duration
-    var active: Active?
+    var active: Active? {
+        didSet { publishProgress() }
+    }
+    /// What ``progressNow()`` needs of ``active``, published on every change of it.
+    let published = Mutex<ProgressBasis<C>?>(nil)
     var timer: Task<Void, Never>?
     /// Where the timer task runs: limberd's loop, whose scheduled tasks its `LoopClock` sleeps on.
     let loop: DaemonLoop
@@ -227,18 +232,19 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     }
 
     /// Where the session stands now.
-    public func progress() -> (RunnerState, SessionProgress?) {
-        guard let current = active else { return (.idle, nil) }
-        let position = self.position(of: current, at: clock.now)
-        let timeline = current.timeline
-        let segment = timeline.segments[min(current.segment, timeline.segments.count - 1)]
-        let elapsed = min(timeline.totalMs, max(0, position.wholeMilliseconds))
-        let progress = SessionProgress(
-            id: timeline.id, name: timeline.name, kind: timeline.kind, step: segment.index,
-            steps: timeline.segments.count, stepText: segment.text,
-            stepRemainingMs: max(0, segment.endMs - elapsed), stepDurationMs: segment.durationMs,
-            elapsedMs: elapsed, totalMs: timeline.totalMs)
-        return (current.pausedAt == nil ? .running : .paused, progress)
+    public func progress() -> (RunnerState, SessionProgress?) { progressNow() }
+
+    /// ``progress()`` from any thread: as of the runner's last change, brought to now.
+    public nonisolated func progressNow() -> (RunnerState, SessionProgress?) {
+        guard let basis = published.withLock({ $0 }) else { return (.idle, nil) }
+        return basis.progress(at: clock.now)
+    }
+
+    private func publishProgress() {
+        let basis = active.map {
+            ProgressBasis<C>(timeline: $0.timeline, origin: $0.origin, pausedAt: $0.pausedAt, floor: $0.floor, segment: $0.segment)
+        }
+        published.withLock { $0 = basis }
     }
 
     /// Seconds since the runner started, on its clock: the `mono` of events.
