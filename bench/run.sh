@@ -17,6 +17,8 @@ bin=$($build --show-bin-path)
 for yardstick in trivial trivial-foundation idle-async; do
     $SWIFTC -O -static-stdlib bench/yardstick/$yardstick.swift -o "$bin/$yardstick"
 done
+# The request-throughput peer: a server that only answers lines (-Ounchecked, no runtime checks).
+$SWIFTC -Ounchecked -static-stdlib bench/yardstick/line-server.swift -o "$bin/line-server"
 # And trivial.swift linked as the thin limber is: fully static, no dynamic loader.
 $SWIFTC -O -static-executable bench/yardstick/trivial.swift -o "$bin/trivial-static" 2>/dev/null
 "$bin/limber-bench" compile --sessions Sessions
@@ -28,7 +30,7 @@ rm -rf "$history"
 "$bin/limber-bench" render
 "$bin/limber-bench" speech --bin "$bin" --sessions Sessions
 "$bin/limber-bench" checkpoint
-"$bin/limber-bench" status --bin "$bin" --runs "${STATUS_RUNS:-101}" \
+"$bin/limber-bench" status --bin "$bin" --runs "${STATUS_RUNS:-101}" --peer "$bin/line-server" \
     --yardstick "$bin/trivial" --yardstick "$bin/trivial-static" --yardstick "$bin/trivial-foundation"
 "$bin/limber-bench" timing --bin "$bin" --seconds "${TIMING_SECONDS:-120}"
 # The same with 500 more watchers reading every event: cue lateness must not rise.

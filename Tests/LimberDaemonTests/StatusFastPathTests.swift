@@ -106,4 +106,29 @@ import Testing
         #expect(statuses.count == 0)
         _ = try channel.finish()
     }
+
+    /// A client that does not read: requests wait, in order, and nothing more is read from it
+    /// until the socket drains; then every held request is handled.
+    @Test func requestsWaitWhileTheClientDoesNotRead() throws {
+        let statuses = Counter()
+        let channel = try Self.channel(statuses: statuses)
+        channel.pipeline.fireUserInboundEventTriggered(StatusFastPath.Enable())
+        channel.isWritable = false
+        try channel.writeInbound(Self.line(#"{"id":1,"cmd":"status"}"#))
+        try channel.writeInbound(Self.line(#"{"id":2,"cmd":"pause"}"#))
+        try channel.writeInbound(Self.line(#"{"id":3,"cmd":"status"}"#))
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        #expect(try channel.readInbound(as: ControlFrame.self) == nil)
+        #expect(statuses.count == 0)
+
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(try Self.reply(channel.readOutbound(as: ByteBuffer.self)).id == .number(1))
+        #expect(try channel.readInbound(as: ControlFrame.self) == Self.line(#"{"id":2,"cmd":"pause"}"#))
+        // Status 3 follows the pause: it goes to the connection's task after it.
+        #expect(try channel.readInbound(as: ControlFrame.self) == Self.line(#"{"id":3,"cmd":"status"}"#))
+        #expect(statuses.count == 1)
+        _ = try channel.finish()
+    }
 }

@@ -1,13 +1,16 @@
 import Foundation
 import LimberProtocol
+import LimberSpawn
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `status [--bin DIR] [--yardstick PATH]... [--runs N] [--requests N]`: `limber status` as a
-/// process next to trivial programs (the yardsticks, linked the same way), side by side in
-/// the same rounds; the binaries' sizes; then `status` requests over one connection.
+/// `status [--bin DIR] [--yardstick PATH]... [--peer PATH] [--runs N] [--requests N] [--rounds N]`:
+/// `limber status` as a process next to trivial programs (the yardsticks, linked the same
+/// way), side by side in the same rounds; the binaries' sizes; then `status` requests over
+/// one connection, sequential and pipelined, in rounds that alternate with the same client
+/// against `--peer` (bench/yardstick/line-server.swift: a server that only answers lines).
 func statusBenchmark(_ arguments: [String]) -> Int32 {
     let bin = binDirectory(arguments)
     let requests = Int(option("--requests", in: arguments, default: 20000))
@@ -35,20 +38,58 @@ func statusBenchmark(_ arguments: [String]) -> Int32 {
             return String(format: "%@ %.1f MB", (path as NSString).lastPathComponent, Double(bytes) / 1e6)
         }
         print("binaries: " + sizes.joined(separator: ", "))
-        let client = try ControlClient(path: daemon.socket)
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<requests {
-            _ = try client.rawCall("status")
+        let replyBytes = try ControlClient(path: daemon.socket).rawCall("status").count + 1
+        let rounds = Int(option("--rounds", in: arguments, default: 5))
+        var servers = [("limberd", daemon.socket)]
+        var peer: ChildProcess?
+        if let path = values(of: "--peer", in: arguments).first {
+            let socket = daemon.directory + "/peer.sock"
+            peer = try ChildProcess(path, [socket, String(replyBytes)], environment: [:], stdout: .inherit, stderr: .inherit)
+            let deadline = Date().addingTimeInterval(5)
+            while (try? ControlClient(path: socket)) == nil {
+                guard Date() < deadline else { throw BenchError("the peer \(path) did not listen") }
+                usleep(10_000)
+            }
+            servers.append(((path as NSString).lastPathComponent, socket))
         }
-        let sequential = Double(requests) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        print(String(format: "status: %.0f requests/s over one connection (%d sequential request/reply pairs; target ≥ 20,000/s)", sequential, requests))
-        let pipelined = try pipelinedStatus(socket: daemon.socket, requests: requests * 5)
-        print(String(format: "status: %.0f requests/s over one connection (%d pipelined: written by one thread while another reads the replies; target ≥ 100,000/s)", pipelined, requests * 5))
+        defer { if let peer, peer.signal(SIGTERM) { peer.wait() } }
+        var sequential = Array(repeating: [Double](), count: servers.count)
+        var pipelined = Array(repeating: [Double](), count: servers.count)
+        for _ in 0..<rounds {
+            for (index, server) in servers.enumerated() {
+                sequential[index].append(try sequentialStatus(socket: server.1, requests: requests))
+                pipelined[index].append(try pipelinedStatus(socket: server.1, requests: requests * 5))
+            }
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        for (index, server) in servers.enumerated() {
+            print(
+                String(
+                    format: "status: %@ %.0f requests/s sequential over one connection (median of %d rounds of %d request/reply pairs%@)",
+                    server.0, median(sequential[index]), rounds, requests,
+                    index == 0 ? "; target ≥ 20,000/s" : String(format: "; limberd reaches %.0f%% of it", 100 * median(sequential[0]) / median(sequential[index]))))
+            print(
+                String(
+                    format: "status: %@ %.0f requests/s pipelined over one connection (median of %d rounds of %d, written by one thread while another reads%@)",
+                    server.0, median(pipelined[index]), rounds, requests * 5,
+                    index == 0 ? "; target ≥ 100,000/s" : String(format: "; limberd reaches %.0f%% of it", 100 * median(pipelined[0]) / median(pipelined[index]))))
+        }
+        print("status: each reply is \(replyBytes) bytes; the peer answers with as many")
         return 0
     } catch {
         FileHandle.standardError.write(Data("limber-bench status: \(error)\n".utf8))
         return 1
     }
+}
+
+/// `requests` status requests, each sent once the previous reply has arrived: requests per second.
+func sequentialStatus(socket path: String, requests: Int) throws -> Double {
+    let client = try ControlClient(path: path)
+    let start = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<requests {
+        _ = try client.rawCall("status")
+    }
+    return Double(requests) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
 
 /// `requests` status requests written back to back on one connection while the replies are

@@ -13,6 +13,8 @@ struct BreakOutlook: Sendable {
     /// asking the policy walks the day's working hours, a quarter of what a `status`
     /// request cost.
     private var cache: (asOf: Date, validUntil: Date, next: Upcoming?)?
+    /// The last `next_break.due` written, and the instant it was written for.
+    private var dueText: (at: Date, text: String)?
 
     typealias Upcoming = (kind: BreakKind, at: Date)
 
@@ -44,8 +46,9 @@ struct BreakOutlook: Sendable {
     /// `status`'s `next_break` as of `now`.
     mutating func nextBreak(at now: PolicyNow) -> NextBreak? {
         guard let next = upcoming(at: now) else { return nil }
+        if dueText?.at != next.at { dueText = (next.at, WallTime.iso8601(next.at)) }
         return NextBreak(
-            kind: next.kind.rawValue, due: WallTime.iso8601(next.at),
+            kind: next.kind.rawValue, due: dueText?.text ?? WallTime.iso8601(next.at),
             inMs: max(0, Int64((next.at.timeIntervalSince(now.wall) * 1000).rounded())))
     }
 

@@ -8,9 +8,12 @@ import NIOCore
 /// Replies stay in request order: a `status` is answered here only when every request passed
 /// on before it has had its reply written (each passed-on request gets exactly one reply, and
 /// those go out through this handler). After a `watch` the connection is an event stream,
-/// and nothing is answered here. Replies to pipelined requests are flushed once per read, and
-/// a connection whose client does not read (the channel is not writable) is passed on, where
-/// writes wait for it.
+/// and nothing is answered here. Replies to pipelined requests are flushed once per read.
+///
+/// A client that writes requests but does not read the replies fills the socket: once the
+/// channel is not writable, requests are held here, in order, and no more is read from the
+/// client until it has read enough (the same back-pressure the connection's task applies),
+/// so memory stays bounded whatever the client does.
 ///
 /// It starts passing everything on, until ``Enable`` arrives: sent once the connection's task
 /// has checked who the client is and that there is room for it.
@@ -31,34 +34,79 @@ final class StatusFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// A `watch` was passed on: the connection is an event stream now.
     private var streaming = false
     private var unflushed = false
+    /// Frames read while the channel was not writable, to be handled in order once it is.
+    private var held = CircularBuffer<NIOAny>()
+    /// A read was asked for while frames were held: issued once they are handled.
+    private var readWanted = false
+    /// The client half-closed while frames were held: told on once they are handled.
+    private var inputClosedHeld = false
 
     init(status: @escaping @Sendable () -> StatusResult) {
         self.status = status
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .line(let line) = unwrapInboundIn(data) else {
-            passOn(context: context, data: data)
+        guard held.isEmpty, handle(context: context, data: data) else {
+            held.append(data)
             return
         }
+    }
+
+    /// Answers or passes on one frame; false when it must wait for the channel to be writable.
+    private func handle(context: ChannelHandlerContext, data: NIOAny) -> Bool {
+        guard case .line(let line) = unwrapInboundIn(data) else {
+            passOn(context: context, data: data)
+            return true
+        }
         // The connection's task skips empty lines; so does this.
-        guard line.readableBytes > 0 else { return }
+        guard line.readableBytes > 0 else { return true }
         guard !streaming else {
             context.fireChannelRead(data)
-            return
+            return true
         }
         let request = try? ControlCodec.parseRequest(line.readableBytesView).get()
         if request?.cmd == "watch" { streaming = true }
-        guard let request, request.cmd == "status", enabled, awaitingReplies == 0, context.channel.isWritable,
-            let reply = writer.line(id: request.id, status: status())
-        else {
+        guard let request, request.cmd == "status", enabled, awaitingReplies == 0 else {
             passOn(context: context, data: data)
-            return
+            return true
+        }
+        guard context.channel.isWritable else { return false }
+        guard let reply = writer.line(id: request.id, status: status()) else {
+            passOn(context: context, data: data)
+            return true
         }
         var buffer = context.channel.allocator.buffer(capacity: reply.count)
         buffer.writeBytes(reply)
         context.write(wrapOutboundOut(buffer), promise: nil)
         unflushed = true
+        return true
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            while let data = held.first {
+                guard handle(context: context, data: data) else { break }
+                held.removeFirst()
+            }
+            flushAnswers(context: context)
+            if held.isEmpty, inputClosedHeld {
+                inputClosedHeld = false
+                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            }
+            if held.isEmpty, readWanted {
+                readWanted = false
+                context.read()
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        guard held.isEmpty else {
+            readWanted = true
+            return
+        }
+        context.read()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -72,7 +120,11 @@ final class StatusFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         // The client's half-close ends the connection's task, which closes the channel:
-        // the answers written so far go out first.
+        // the requests read before it are answered first.
+        if event as? ChannelEvent == .inputClosed, !held.isEmpty {
+            inputClosedHeld = true
+            return
+        }
         flushAnswers(context: context)
         context.fireUserInboundEventTriggered(event)
     }

@@ -22,7 +22,9 @@ import Glibc
 /// does (a day decided twice keeps the first record). Asking SQLite is a transaction with
 /// its file locks, so it is asked only when the database's files have changed since the
 /// last answer (every commit in WAL mode writes the `-wal` file), one `stat` of each, or
-/// when the answer is ten seconds old.
+/// when the answer is ten seconds old. `status` itself may take an answer checked in the last
+/// ``statusReuse`` without a `stat` (a status bar polling in a loop, or a script, asks far
+/// more often than anybody commits); the break scheduler always checks.
 public final class ProgramTracker: Sendable {
     private struct State {
         var database: DatabaseQueue?
@@ -32,8 +34,14 @@ public final class ProgramTracker: Sendable {
         /// The database files as they were when `cached` was last confirmed, and when.
         var files: [FileStamp?]?
         var confirmed: ContinuousClock.Instant?
+        /// When the files were last compared (or SQLite asked).
+        var checked: ContinuousClock.Instant?
         var warned = false
     }
+
+    /// How old an answer `status` takes as it is: what it may lag behind a commit of another
+    /// process (`limber program start` tells the daemon, which asks afresh at once).
+    public static let statusReuse: Duration = .milliseconds(100)
 
     /// What a commit changes in a file's metadata.
     struct FileStamp: Equatable {
@@ -72,8 +80,16 @@ public final class ProgramTracker: Sendable {
     }
 
     /// The program's state now, nil when none is followed (or the database cannot be read).
-    public func state(now: Date = Date(), calendar: Calendar = .current) -> ProgramState? {
+    ///
+    /// - Parameter reuse: an answer whose files were checked less than this long ago is
+    ///   returned as it is (``statusReuse`` for `status`).
+    public func state(now: Date = Date(), calendar: Calendar = .current, reuse: Duration = .zero) -> ProgramState? {
         state.withLock { state -> ProgramState? in
+            let asked = ContinuousClock.now
+            if reuse > .zero, state.database != nil, let checked = state.checked, checked.duration(to: asked) < reuse {
+                return state.cached
+            }
+            defer { state.checked = asked }
             do {
                 let database: DatabaseQueue
                 if let open = state.database {
@@ -87,7 +103,6 @@ public final class ProgramTracker: Sendable {
                 // A file's times have the kernel's tick (a few ms), and a WAL file restarts at
                 // its beginning: two commits could leave the same stamp. So SQLite is asked
                 // anyway once the answer is ten seconds old.
-                let asked = ContinuousClock.now
                 if files == state.files, today == state.day, let confirmed = state.confirmed,
                     confirmed.duration(to: asked) < .seconds(10)
                 {
