@@ -8,7 +8,8 @@ import NIOCore
 /// Replies stay in request order: a `status` is answered here only when every request passed
 /// on before it has had its reply written (each passed-on request gets exactly one reply, and
 /// those go out through this handler). After a `watch` the connection is an event stream,
-/// and nothing is answered here. Replies to pipelined requests are flushed once per read.
+/// and nothing is answered here. Replies to pipelined requests are written together, once
+/// per read.
 ///
 /// A client that writes requests but does not read the replies fills the socket: once the
 /// channel is not writable, requests are held here, in order, and no more is read from the
@@ -33,7 +34,8 @@ final class StatusFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var awaitingReplies = 0
     /// A `watch` was passed on: the connection is an event stream now.
     private var streaming = false
-    private var unflushed = false
+    /// Answers not yet written: replies to one read go out as one write.
+    private var answers: ByteBuffer?
     /// Frames read while the channel was not writable, to be handled in order once it is.
     private var held = CircularBuffer<NIOAny>()
     /// A read was asked for while frames were held: issued once they are handled.
@@ -75,10 +77,8 @@ final class StatusFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             passOn(context: context, data: data)
             return true
         }
-        var buffer = context.channel.allocator.buffer(capacity: reply.count)
-        buffer.writeBytes(reply)
-        context.write(wrapOutboundOut(buffer), promise: nil)
-        unflushed = true
+        if answers == nil { answers = context.channel.allocator.buffer(capacity: max(4096, reply.count)) }
+        answers?.writeBytes(reply)
         return true
     }
 
@@ -143,8 +143,8 @@ final class StatusFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func flushAnswers(context: ChannelHandlerContext) {
-        guard unflushed else { return }
-        unflushed = false
-        context.flush()
+        guard let answers else { return }
+        self.answers = nil
+        context.writeAndFlush(wrapOutboundOut(answers), promise: nil)
     }
 }
