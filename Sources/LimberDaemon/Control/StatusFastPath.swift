@@ -66,14 +66,24 @@ final class StatusFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireChannelRead(data)
             return true
         }
-        let request = try? ControlCodec.parseRequest(line.readableBytesView).get()
-        if request?.cmd == "watch" { streaming = true }
-        guard let request, request.cmd == "status", enabled, awaitingReplies == 0 else {
+        let id: JSONValue?
+        if let matched = StatusRequestMatcher.match(line.readableBytesView) {
+            id = matched == .null ? nil : matched
+        } else {
+            let request = try? ControlCodec.parseRequest(line.readableBytesView).get()
+            if request?.cmd == "watch" { streaming = true }
+            guard let request, request.cmd == "status" else {
+                passOn(context: context, data: data)
+                return true
+            }
+            id = request.id
+        }
+        guard enabled, awaitingReplies == 0 else {
             passOn(context: context, data: data)
             return true
         }
         guard context.channel.isWritable else { return false }
-        guard let reply = writer.line(id: request.id, status: status()) else {
+        guard let reply = writer.line(id: id, status: status()) else {
             passOn(context: context, data: data)
             return true
         }
