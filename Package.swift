@@ -34,8 +34,6 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
-        // The scheduler's per-thread attributes (sched_setattr), for limberd's loop thread.
-        .systemLibrary(name: "CSched"),
         // Cues, session kinds and durations: the words everything else shares. No dependencies.
         .target(name: "LimberVocabulary"),
         .target(
@@ -101,7 +99,6 @@ let package = Package(
             name: "LimberDaemon",
             dependencies: [
                 "CSystemd",
-                "CSched",
                 "LimberCore",
                 "LimberProtocol",
                 "LimberAudio",

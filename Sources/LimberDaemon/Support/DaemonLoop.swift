@@ -1,4 +1,3 @@
-import CSched
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -91,12 +90,6 @@ public struct DaemonLoop: Sendable {
     /// busy machine, but behind the audio thread (nice -11 or real-time). Otherwise 0.
     public static let nice: Int32 = -5
 
-    /// The loop thread's time slice under the fair scheduler: short, so that it preempts
-    /// CPU-bound work as soon as a timer wakes it (EEVDF, Linux 6.12 and later; any user may
-    /// ask). Without it, a busy machine's tick (4 ms at HZ=250) is how late an event can leave,
-    /// and a nice value does not help: under EEVDF it buys a share of the CPU, not promptness.
-    public static let slice: UInt64 = 100_000
-
     /// Runs `body` on a new loop, its tasks with the loop as their executor preference, and
     /// blocks the calling thread (a synchronous `main`) until it returns or throws; then
     /// stops the loop. The loop's thread gets ``nice`` when that is allowed.
@@ -104,10 +97,7 @@ public struct DaemonLoop: Sendable {
         let daemonLoop = start()
         guard let group = daemonLoop.group else { return }
         // On Linux a nice value belongs to a thread: `who` 0 is the loop's own.
-        group.next().execute {
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
-            _ = limber_set_fair_slice(slice)
-        }
+        group.next().execute { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }
         let done = group.next().makePromise(of: Void.self)
         daemonLoop.task {
             do {
