@@ -104,8 +104,7 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: limits.maxLineBytes)))
                 // Idle since the last request or reply: a client reading a long reply is not idle.
-                try pipeline.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout), name: "idle-state")
-                try pipeline.addHandler(IdleCloser(), name: "idle-closer")
+                try pipeline.addHandler(IdleCloser(timeout: limits.idleTimeout), name: "idle-closer")
                 try pipeline.addHandler(StatusFastPath(status: { commands.status() }), name: "status")
                 return try Connection(wrappingChannelSynchronously: channel)
             }
@@ -189,7 +188,6 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
         // A watcher only listens: it must not be closed for being quiet, and its
         // hanging up ends the stream at once rather than at the next event.
         _ = try? await channel.pipeline.removeHandler(name: "idle-closer").get()
-        _ = try? await channel.pipeline.removeHandler(name: "idle-state").get()
         try? await channel.pipeline.addHandler(CloseOnHangUp(), position: .first).get()
         _ = watching.withLock { $0.insert(ObjectIdentifier(channel)) }
         let events = commands.events.subscribe(onDrop: { channel.close(promise: nil) })
@@ -235,48 +233,6 @@ public final class ControlServer<C: Clock>: Service where C.Duration == Duration
             }
             return ControlError(.forbidden, "limberd could not verify who you are")
         }
-    }
-}
-
-/// Closes a connection that stayed silent past the idle timeout, saying why.
-///
-/// A client waiting for its reply is not idle: while a request is being answered (`sessions`
-/// over thousands of files can take longer than the timeout on a slow machine) or its reply
-/// is still being written, the timeout is held off, and it counts again from the reply.
-final class IdleCloser: ChannelDuplexHandler, RemovableChannelHandler, Sendable {
-    typealias InboundIn = ControlFrame
-    typealias InboundOut = ControlFrame
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
-    /// Requests being answered plus replies not yet written.
-    private let busy = Atomic<Int>(0)
-
-    /// A request is being answered: the connection is not idle until ``requestAnswered()``.
-    func requestStarted() { busy.wrappingAdd(1, ordering: .relaxed) }
-
-    /// Call once the reply has been handed to the channel (its write is counted on its own).
-    func requestAnswered() { busy.wrappingSubtract(1, ordering: .relaxed) }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        busy.wrappingAdd(1, ordering: .relaxed)
-        let written = promise ?? context.eventLoop.makePromise()
-        written.futureResult.whenComplete { _ in self.busy.wrappingSubtract(1, ordering: .relaxed) }
-        context.write(data, promise: written)
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .all else {
-            context.fireUserInboundEventTriggered(event)
-            return
-        }
-        // IdleStateHandler fires again a whole timeout later.
-        guard busy.load(ordering: .relaxed) == 0 else { return }
-        let line = ControlCodec.line(
-            ControlReply<Empty>(id: nil, error: ControlError(.idleTimeout, "no request for a while; the connection is closed")))
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line)))
-            .whenComplete { _ in bound.value.close(promise: nil) }
     }
 }
 
