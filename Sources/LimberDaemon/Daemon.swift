@@ -156,7 +156,7 @@ public enum Daemon {
         let commands = ControlCommands(
             runner: runner, sessions: sessions, output: output, events: events,
             reload: { () async throws(ControlError) -> ReloadResult in try await reloader.reload() },
-            nextBreak: { scheduler.nextBreakNow() }, breaks: scheduler, configPath: paths.config,
+            breaks: scheduler, configPath: paths.config,
             program: { programs.state(reuse: ProgramTracker.statusReuse) })
         // One session bus connection, for notifications and the desktop's idle monitors.
         let sessionBus: BusConnection?

@@ -108,7 +108,7 @@ struct SessionRunnerTests {
         try await harness.runner.pause()
         #expect(await harness.take(1, from: &events).first?.event == .paused)
         harness.clock.advance(by: .seconds(100))
-        let (state, progress) = await harness.runner.progress()
+        let (state, progress) = harness.runner.progressNow()
         #expect(state == .paused)
         #expect(progress?.stepRemainingMs == 2500)
         #expect(progress?.elapsedMs == 1500)
@@ -164,7 +164,7 @@ struct SessionRunnerTests {
         // the player), not late at "now".
         #expect(harness.output.calls.last == .schedule(.end, .milliseconds(300 + 43 + 3500)))
         #expect(harness.output.calls.contains(.schedule(.rest, .milliseconds(343))))
-        let (_, progress) = await harness.runner.progress()
+        let (_, progress) = harness.runner.progressNow()
         #expect(progress?.step == 1)
         #expect(progress?.elapsedMs == 1000)
         try await harness.runner.pause()
@@ -176,7 +176,7 @@ struct SessionRunnerTests {
         // next on the last step ends the session at once.
         try await harness.runner.next()
         try await harness.runner.next()
-        let (state, _) = await harness.runner.progress()
+        let (state, _) = harness.runner.progressNow()
         #expect(state == .idle)
         // Nothing left sleeping on the manual clock when the test ends (LeakSanitizer).
         await harness.runner.shutdown()

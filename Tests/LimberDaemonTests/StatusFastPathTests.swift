@@ -24,6 +24,13 @@ import Testing
         return EmbeddedChannel(handler: handler)
     }
 
+    /// A channel whose connection has passed its checks: `status` is answered there.
+    static func enabledChannel(statuses: Counter) throws -> EmbeddedChannel {
+        let channel = try channel(statuses: statuses)
+        channel.pipeline.fireUserInboundEventTriggered(StatusFastPath.Enable())
+        return channel
+    }
+
     static func line(_ text: String) -> ControlFrame { .line(ByteBuffer(string: text)) }
 
     static func reply(_ buffer: ByteBuffer?) throws -> ControlReply<StatusResult> {
@@ -43,8 +50,7 @@ import Testing
 
     @Test func statusIsAnsweredInThePipelineAndFlushedAtTheEndOfARead() throws {
         let statuses = Counter()
-        let channel = try Self.channel(statuses: statuses)
-        channel.pipeline.fireUserInboundEventTriggered(StatusFastPath.Enable())
+        let channel = try Self.enabledChannel(statuses: statuses)
         channel.pipeline.fireChannelRead(NIOAny(Self.line(#"{"id":"a","cmd":"status"}"#)))
         channel.pipeline.fireChannelRead(NIOAny(Self.line("")))
         channel.pipeline.fireChannelRead(NIOAny(Self.line(#"{"id":"b","cmd":"status"}"#)))
@@ -65,8 +71,7 @@ import Testing
 
     @Test func aStatusAfterAPassedOnRequestWaitsForThatRequestsReply() throws {
         let statuses = Counter()
-        let channel = try Self.channel(statuses: statuses)
-        channel.pipeline.fireUserInboundEventTriggered(StatusFastPath.Enable())
+        let channel = try Self.enabledChannel(statuses: statuses)
         try channel.writeInbound(Self.line(#"{"id":1,"cmd":"pause"}"#))
         try channel.writeInbound(Self.line(#"{"id":2,"cmd":"status"}"#))
         #expect(try channel.readInbound(as: ControlFrame.self) == Self.line(#"{"id":1,"cmd":"pause"}"#))
@@ -84,8 +89,7 @@ import Testing
 
     @Test func afterWatchEverythingIsPassedOn() throws {
         let statuses = Counter()
-        let channel = try Self.channel(statuses: statuses)
-        channel.pipeline.fireUserInboundEventTriggered(StatusFastPath.Enable())
+        let channel = try Self.enabledChannel(statuses: statuses)
         try channel.writeInbound(Self.line(#"{"cmd":"watch"}"#))
         // The watch's first reply and an event: the stream has begun.
         try channel.writeOutbound(ByteBuffer(string: "{}\n"))
@@ -99,8 +103,7 @@ import Testing
 
     @Test func linesThatAreNotStatusRequestsArePassedOn() throws {
         let statuses = Counter()
-        let channel = try Self.channel(statuses: statuses)
-        channel.pipeline.fireUserInboundEventTriggered(StatusFastPath.Enable())
+        let channel = try Self.enabledChannel(statuses: statuses)
         for text: String in [#"{"cmd":"status""#, "status", #"{"cmd":"statuses"}"#, #"{"cmd":["status"]}"#] {
             try channel.writeInbound(Self.line(text))
             #expect(try channel.readInbound(as: ControlFrame.self) == Self.line(text))
@@ -116,8 +119,7 @@ import Testing
     /// until the socket drains; then every held request is handled.
     @Test func requestsWaitWhileTheClientDoesNotRead() throws {
         let statuses = Counter()
-        let channel = try Self.channel(statuses: statuses)
-        channel.pipeline.fireUserInboundEventTriggered(StatusFastPath.Enable())
+        let channel = try Self.enabledChannel(statuses: statuses)
         channel.isWritable = false
         try channel.writeInbound(Self.line(#"{"id":1,"cmd":"status"}"#))
         try channel.writeInbound(Self.line(#"{"id":2,"cmd":"pause"}"#))

@@ -46,9 +46,15 @@ struct BreakOutlook: Sendable {
     /// `status`'s `next_break` as of `now`.
     mutating func nextBreak(at now: PolicyNow) -> NextBreak? {
         guard let next = upcoming(at: now) else { return nil }
-        if dueText?.at != next.at { dueText = (next.at, WallTime.iso8601(next.at)) }
+        let due: String
+        if let written = dueText, written.at == next.at {
+            due = written.text
+        } else {
+            due = WallTime.iso8601(next.at)
+            dueText = (next.at, due)
+        }
         return NextBreak(
-            kind: next.kind.rawValue, due: dueText?.text ?? WallTime.iso8601(next.at),
+            kind: next.kind.rawValue, due: due,
             inMs: max(0, Int64((next.at.timeIntervalSince(now.wall) * 1000).rounded())))
     }
 

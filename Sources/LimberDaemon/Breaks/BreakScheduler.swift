@@ -131,10 +131,8 @@ public actor BreakScheduler: Service {
         apply(policy.presence(state, source: source, away: away, at: Self.now()))
     }
 
-    /// Present, or away since when and why, for `status`.
-    public func presenceReport() -> PresenceReport { presenceNow() }
-
-    /// ``presenceReport()`` from any thread, as of the scheduler's last change.
+    /// Present, or away since when and why, for `status`: from any thread, as of the
+    /// scheduler's last change.
     public nonisolated func presenceNow() -> PresenceReport {
         outlook.withLock { $0.presence }
     }
@@ -168,10 +166,8 @@ public actor BreakScheduler: Service {
         return BreakPolicy(config: config, calendar: Calendar.current)
     }
 
-    /// The next break, for `status`.
-    public func nextBreak() -> NextBreak? { nextBreakNow() }
-
-    /// ``nextBreak()`` from any thread, as of the scheduler's last change brought to now.
+    /// The next break, for `status`: from any thread, as of the scheduler's last change
+    /// brought to now.
     public nonisolated func nextBreakNow() -> NextBreak? {
         let now = Self.now()
         return outlook.withLock { $0.nextBreak(at: now) }

@@ -11,9 +11,6 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     public let events: EventHub
     /// Re-reads configuration and sessions; throws the config's errors.
     public let reload: @Sendable () async throws(ControlError) -> ReloadResult
-    /// The break scheduler's next break, when one is scheduled; answered at once, from any
-    /// thread (``status()`` is answered in the control pipeline).
-    public let nextBreak: @Sendable () -> NextBreak?
     /// The break scheduler, when breaks are wired (nil in tests of sessions alone).
     public let breaks: BreakScheduler?
     /// The config file the daemon reads.
@@ -24,7 +21,6 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     public init(
         runner: SessionRunner<C>, sessions: any SessionCatalog, output: any CueOutput, events: EventHub,
         reload: @escaping @Sendable () async throws(ControlError) -> ReloadResult,
-        nextBreak: @escaping @Sendable () -> NextBreak? = { nil },
         breaks: BreakScheduler? = nil, configPath: String? = nil,
         program: @escaping @Sendable () -> ProgramState? = { nil }
     ) {
@@ -33,7 +29,6 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
         self.output = output
         self.events = events
         self.reload = reload
-        self.nextBreak = nextBreak
         self.breaks = breaks
         self.configPath = configPath
         self.program = program
@@ -66,7 +61,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
     public func status() -> StatusResult {
         let (state, progress) = runner.progressNow()
         return StatusResult(
-            state: state, session: progress, audio: output.report, nextBreak: nextBreak(),
+            state: state, session: progress, audio: output.report, nextBreak: breaks?.nextBreakNow(),
             mono: runner.monotonicSeconds(), program: program(), presence: breaks?.presenceNow())
     }
 
@@ -151,7 +146,7 @@ public struct ControlCommands<C: Clock>: Sendable where C.Duration == Duration {
             default: throw ControlError(.badArgs, "presence needs \"state\": \"away\" or \"present\"")
             }
             try await scheduler().presence(.manual, away: away)
-            let report = try await scheduler().presenceReport()
+            let report = try scheduler().presenceNow()
             let message = away ? "away: the sitting clock has stopped; `limber back` when you return" : report.state == "away"
                 ? "back by hand, but still away (\(report.source ?? "?")): the sitting clock stays stopped until that ends"
                 : "back: the sitting clock runs again"

@@ -68,7 +68,7 @@ final class StatusFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let id: JSONValue?
         if let matched = StatusRequestMatcher.match(line.readableBytesView) {
-            id = matched == .null ? nil : matched
+            id = matched
         } else {
             let request = try? ControlCodec.parseRequest(line.readableBytesView).get()
             if request?.cmd == "watch" { streaming = true }

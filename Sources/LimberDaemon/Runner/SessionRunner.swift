@@ -231,10 +231,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         if active != nil { finish(outcome: .stopped, reason: .shutdown) }
     }
 
-    /// Where the session stands now.
-    public func progress() -> (RunnerState, SessionProgress?) { progressNow() }
-
-    /// ``progress()`` from any thread: as of the runner's last change, brought to now.
+    /// Where the session stands now, from any thread: as of the runner's last change,
+    /// brought to now.
     public nonisolated func progressNow() -> (RunnerState, SessionProgress?) {
         guard let basis = published.withLock({ $0 }) else { return (.idle, nil) }
         return basis.progress(at: clock.now)
