@@ -10,19 +10,21 @@ public enum StatusRequestMatcher {
     /// forms; nil otherwise.
     public static func match(_ line: some Collection<UInt8>) -> JSONValue? {
         let bytes = Array(line)
-        let plain = Array(#"{"cmd":"status"}"#.utf8)
         if bytes == plain { return .null }
-        let idFirst = Array(#"{"id":"#.utf8)
-        let cmdTail = Array(#","cmd":"status"}"#.utf8)
         if bytes.starts(with: idFirst), bytes.count > idFirst.count + cmdTail.count, bytes.suffix(cmdTail.count).elementsEqual(cmdTail) {
             return integer(bytes[idFirst.count..<(bytes.count - cmdTail.count)])
         }
-        let cmdFirst = Array(#"{"cmd":"status","id":"#.utf8)
         if bytes.starts(with: cmdFirst), bytes.count > cmdFirst.count + 1, bytes.last == UInt8(ascii: "}") {
             return integer(bytes[cmdFirst.count..<(bytes.count - 1)])
         }
         return nil
     }
+
+    // The forms' fixed parts, made once rather than on every request.
+    private static let plain = Array(#"{"cmd":"status"}"#.utf8)
+    private static let idFirst = Array(#"{"id":"#.utf8)
+    private static let cmdTail = Array(#","cmd":"status"}"#.utf8)
+    private static let cmdFirst = Array(#"{"cmd":"status","id":"#.utf8)
 
     /// A JSON integer of at most 15 digits (exact as a Double), no sign, no leading zero.
     private static func integer(_ digits: ArraySlice<UInt8>) -> JSONValue? {
