@@ -244,6 +244,20 @@ public final class CuePlayer: Sendable {
         }
     }
 
+    /// Once the player is idle, drops the process's resident pages of code and read-only
+    /// data (see ``WorkingSet``), holding the player's lock: no stream opens meanwhile, so no
+    /// ALSA plugin is being loaded while its mappings are read and advised.
+    public func trimResidentPages() {
+        let core = core
+        core.whenIdle {
+            let outcome = core.withState { _ in WorkingSet.trim() }
+            core.logger.debug("resident pages handed back", metadata: [
+                "regions": "\(outcome.regions)", "resident_kib": "\(outcome.residentKiB)",
+                "failures": "\(outcome.failures)",
+            ])
+        }
+    }
+
     /// Stops the playback thread, discarding what is playing (daemon exit).
     public func shutdown() {
         core.requestShutdown()

@@ -192,6 +192,7 @@ public enum Daemon {
                     .init(service: DesktopNotifications(
                         bus: sessionBus, events: events, scheduler: scheduler, answer: { await commands.reply(to: $0) }, logger: logger)),
                     .init(service: RunnerService(runner: runner, output: output, notifier: notifier)),
+                    .init(service: IdleTrim(events: events, output: output, loop: loop)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

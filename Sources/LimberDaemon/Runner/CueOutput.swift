@@ -16,6 +16,9 @@ public protocol CueOutput: Sendable {
     func shutdown()
     /// The output as `status` reports it.
     var report: AudioReport { get }
+    /// Hands back the process's pages of code and read-only data once the output is idle
+    /// (after start-up and after a session: see `WorkingSet`).
+    func trimResidentPages()
 }
 
 /// The audio side of a guided session, on the runner's clock: cues are placed at absolute
@@ -49,6 +52,7 @@ public protocol SessionAudio<Instant>: Sendable {
 extension CueOutput {
     public func announce(_ phrases: [String]) {}
     public func start() {}
+    public func trimResidentPages() {}
 }
 
 /// A session id as words, for speaking it where only the id is known (`desk-reset` →

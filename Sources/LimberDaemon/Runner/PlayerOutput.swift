@@ -25,6 +25,7 @@ public final class PlayerOutput: CueOutput, SessionAudio {
     }
 
     public func start() { player.start() }
+    public func trimResidentPages() { player.trimResidentPages() }
 
     public func beginSession(cues: Set<Cue>) { player.beginSession(cues: cues) }
 
