@@ -253,7 +253,7 @@ public final class CuePlayer: Sendable {
             let outcome = core.withState { _ in WorkingSet.trim() }
             core.logger.debug("resident pages handed back", metadata: [
                 "regions": "\(outcome.regions)", "resident_kib": "\(outcome.residentKiB)",
-                "failures": "\(outcome.failures)",
+                "failures": "\(outcome.failures)", "malloc_returned": "\(outcome.mallocReturned)",
             ])
         }
     }

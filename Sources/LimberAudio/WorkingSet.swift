@@ -1,3 +1,4 @@
+import CALSA
 import Foundation
 
 /// Hands back the pages of code and read-only data the daemon touched while it was busy
@@ -70,14 +71,19 @@ public enum WorkingSet {
         /// Resident before, in the regions it advised.
         public var residentKiB = 0
         public var failures = 0
+        /// Whether `malloc_trim` gave memory back.
+        public var mallocReturned = false
     }
 
-    /// Drops the resident pages of this process's droppable mappings (see the type's
+    /// Returns malloc's free pages (`malloc_trim(0)`: every arena, not only the top of the
+    /// main one; 0.45 MB of an idle limberd's 4.1 MB of anonymous memory, measured), then drops
+    /// the resident pages of this process's droppable mappings (see the type's
     /// documentation). Call it where no library is being loaded at the same moment (the
     /// player does, holding its lock: only its thread loads ALSA's plugins).
     public static func trim() -> Outcome {
-        guard let smaps = readWhole("/proc/self/smaps") else { return Outcome() }
         var outcome = Outcome()
+        outcome.mallocReturned = malloc_trim(0) == 1
+        guard let smaps = readWhole("/proc/self/smaps") else { return outcome }
         for region in droppable(regions(smaps: smaps)) {
             let pointer = UnsafeMutableRawPointer(bitPattern: region.start)
             if madvise(pointer, Int(region.end - region.start), MADV_DONTNEED) == 0 {
