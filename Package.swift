@@ -165,7 +165,9 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
-        .testTarget(name: "LimberAudioTests", dependencies: ["LimberAudio", "LimberCore", "LimberSpawn"]),
+        .testTarget(
+            name: "LimberAudioTests",
+            dependencies: ["LimberAudio", "LimberCore", "LimberSpawn", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LimberSpawnTests", dependencies: ["LimberSpawn"]),
         .testTarget(name: "LimberSpeechTests", dependencies: ["LimberSpeech", "LimberCore", "SoundCheck"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "LimberWire", "LimberCore"]),

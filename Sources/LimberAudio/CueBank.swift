@@ -29,6 +29,13 @@ public final class CueBank: Sendable {
         return samples
     }
 
+    /// Drops every rendered cue (the idle daemon's trim): the next use renders it again, the
+    /// whole vocabulary in about 12 ms (`limber-bench render`). A session renders its cues
+    /// before it starts, so none is synthesised while it plays.
+    public func release() {
+        scaled.withLock { $0.removeAll() }
+    }
+
     /// How many samples the bank holds, all volumes together (tests).
     public var heldSamples: Int {
         scaled.withLock { $0.values.reduce(0) { $0 + $1.count } }

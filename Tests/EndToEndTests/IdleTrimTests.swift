@@ -44,7 +44,7 @@ struct IdleTrimTests {
 
     /// Resident pages mapped from files (RSS less anonymous memory), in KiB.
     static func filePagesKiB(_ pid: Int32) throws -> Int {
-        let text = try #require(WorkingSet.readWhole("/proc/\(pid)/smaps_rollup"))
+        let text = String(decoding: try #require(WorkingSet.readWhole("/proc/\(pid)/smaps_rollup")), as: UTF8.self)
         func field(_ name: String) -> Int? {
             text.split(separator: "\n").first { $0.hasPrefix(name + ":") }
                 .flatMap { Int($0.split(separator: " ")[1]) }

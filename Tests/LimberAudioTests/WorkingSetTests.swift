@@ -1,5 +1,7 @@
 import Foundation
 import LimberAudio
+import LimberCore
+import Logging
 import Testing
 
 #if canImport(Glibc)
@@ -60,6 +62,22 @@ struct WorkingSetTests {
         #expect(!regions[6].isPrivate)
     }
 
+    @Test("this process's own smaps: every mapping of /proc/self/maps is read, in order")
+    func parsesOwnSmaps() throws {
+        let maps = String(decoding: try #require(WorkingSet.readWhole("/proc/self/maps")), as: UTF8.self)
+        let smaps = try #require(WorkingSet.readWhole("/proc/self/smaps"))
+        let regions = WorkingSet.regions(smaps: smaps)
+        let expected = maps.split(separator: "\n").map { line in
+            line.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
+        }
+        // The two reads are moments apart: a mapping may come or go between them.
+        let got = regions.map { String($0.start, radix: 16) + "-" + String($0.end, radix: 16) }
+        #expect(abs(got.count - expected.count) <= 4, "\(got.count) regions read, maps has \(expected.count)")
+        #expect(Set(got).intersection(expected).count >= expected.count - 4)
+        #expect(regions.contains { $0.isFile && $0.permissions == "r-xp" && $0.residentKiB > 0 })
+        #expect(regions.allSatisfy { $0.anonymousKiB <= $0.residentKiB })
+    }
+
     @Test("only private, read-only file mappings with no copied pages are dropped")
     func choosesSafely() {
         let chosen = WorkingSet.droppable(WorkingSet.regions(smaps: Self.smaps)).map(\.start)
@@ -104,10 +122,28 @@ struct WorkingSetTests {
         #expect(written[6 * pageSize] == bytes[6 * pageSize])
     }
 
+    @Test("an idle player's trim drops its rendered cues; the next cue is rendered again and plays")
+    func playerTrimReleasesCues() {
+        let bank = CueBank()
+        let player = CuePlayer(
+            settings: AudioSettings(device: "null", volume: 0.5), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+            bank: bank)
+        defer { player.shutdown() }
+        player.play(.go)
+        #expect(player.waitUntilIdle(timeout: .seconds(10)))
+        #expect(bank.heldSamples == CueSynth.render(.go, volume: 0.5).count)
+        // Idle now: the trim runs before the call returns.
+        player.trimResidentPages()
+        #expect(bank.heldSamples == 0)
+        player.play(.go)
+        #expect(player.waitUntilIdle(timeout: .seconds(10)))
+        #expect(bank.heldSamples == CueSynth.render(.go, volume: 0.5).count)
+    }
+
     /// Pages of the mapping at `base` resident in this process, from smaps (`mincore` would
     /// answer for the page cache, which keeps them).
     private func resident(_ base: UnsafeMutablePointer<UInt8>, _ length: Int, _ pageSize: Int) -> Int {
-        let smaps = WorkingSet.readWhole("/proc/self/smaps") ?? ""
+        let smaps = WorkingSet.readWhole("/proc/self/smaps") ?? []
         let start = UInt(bitPattern: base)
         let region = WorkingSet.regions(smaps: smaps).first { $0.start == start }
         return (region?.residentKiB ?? -1) * 1024 / pageSize
